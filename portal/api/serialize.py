@@ -1,0 +1,74 @@
+"""JSON shapes of the API, one function per object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.geo.gazetteer import Commune
+from portal.locator.services import Competence, NearbySite
+from portal.network.hours import meets_extended_hours_rule, week_schedule
+from portal.network.models import Operator
+from portal.network.territory import lot_for_region
+
+
+def operator_json(operator: Operator | None) -> dict[str, Any] | None:
+    if operator is None:
+        return None
+    return {
+        "id": operator.id,
+        "code": operator.code,
+        "name": operator.name,
+        "website": operator.website,
+        "phone": operator.phone,
+        "email": operator.email,
+        "postal_address": operator.postal_address,
+    }
+
+
+def site_json(nearby: NearbySite) -> dict[str, Any]:
+    site = nearby.site
+    return {
+        "id": site.id,
+        "name": site.name,
+        "kind": site.kind,
+        "street": site.street,
+        "commune": site.commune_name,
+        "postal_code": site.postal_code,
+        "insee": site.commune_insee,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+        "distance_km": nearby.distance_km,
+        "modalities": [m.value for m in site.modalities],
+        "step_free_access": site.step_free_access,
+        "phone": site.phone,
+        "email": site.email,
+        "hours": [
+            {
+                "weekday": day.weekday,
+                "opens": opens.strftime("%H:%M"),
+                "closes": closes.strftime("%H:%M"),
+                "extended": [w.value for w in windows],
+            }
+            for day in week_schedule(site.hours)
+            for opens, closes, windows in day.ranges
+        ],
+        "meets_extended_hours_rule": meets_extended_hours_rule(site.hours),
+    }
+
+
+def competence_json(competence: Competence | None, prefix: str = "") -> dict[str, Any]:
+    return {
+        f"{prefix}lot": competence.lot.as_json() if competence else None,
+        f"{prefix}operator": operator_json(competence.operator) if competence else None,
+        f"{prefix}sites": [site_json(s) for s in competence.sites] if competence else [],
+    }
+
+
+def candidate_json(commune: Commune) -> dict[str, Any]:
+    lot = lot_for_region(commune.region)
+    return {
+        "commune": commune.name,
+        "insee": commune.insee,
+        "postal_codes": list(commune.postal_codes),
+        "lot": lot.as_json() if lot else None,
+    }

@@ -1,0 +1,46 @@
+"""`flask cep …` commands: migrations and demo data. Each is safe to run again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+cep = AppGroup("cep", help="Commandes du portail CEP.")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config() -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    return cfg
+
+
+@cep.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Apply the database migrations (to the latest by default)."""
+    cfg = alembic_config()
+    cfg.attributes["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
+    command.upgrade(cfg, revision)
+
+
+@cep.command("seed-demo")
+@click.option("--force", is_flag=True, help="Load even if operators already exist.")
+def seed_demo(force: bool) -> None:
+    """Load the deterministic demo network (18 fictional operators) when the base is empty."""
+    from portal.demo import load_demo
+    from portal.extensions import db
+
+    created = load_demo(db.session, force=force)
+    db.session.commit()
+    click.echo(created)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(cep)

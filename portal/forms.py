@@ -1,0 +1,14 @@
+"""Shared form pieces: yes/no radios and the error messages of the locator."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField
+
+YES_NO = [("1", _l("Oui")), ("0", _l("Non"))]
+
+
+def yes_no(label: object, required_message: object) -> RadioField:
+    from wtforms.validators import InputRequired
+
+    return RadioField(label, choices=YES_NO, validators=[InputRequired(message=required_message)])

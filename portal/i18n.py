@@ -1,0 +1,74 @@
+"""Language choice (French first, English complete) and locale-aware template helpers."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask_babel import format_decimal, get_locale
+from werkzeug.wrappers import Response
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str | None:
+    languages = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang")
+    if wanted in languages:
+        return str(wanted)
+    if session.get("lang") in languages:
+        return str(session["lang"])
+    if request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(languages)
+        return best or "fr"
+    return request.accept_languages.best_match(languages) or "fr"
+
+
+def select_timezone() -> str:
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an absolute URL handed in by a link."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.get("/langue/<code>")
+def switch(code: str) -> Response:
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")), code=303)
+
+
+def format_time_short(value: time) -> str:
+    """24-hour time as each language writes it: « 8 h 00 » in French, "8:00" in English."""
+    if str(get_locale()) == "fr":
+        return f"{value.hour} h {value.minute:02d}"
+    return f"{value.hour}:{value.minute:02d}"
+
+
+def format_km(value: float) -> str:
+    return str(format_decimal(value, format="#,##0.0"))
+
+
+def weekday_name(index: int) -> str:
+    from flask_babel import format_date
+
+    # 2024-01-01 was a Monday: index 0 = Monday, as in Python's date.weekday().
+    return str(format_date(date(2024, 1, 1 + index), "EEEE")).capitalize()
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["hhmm"] = format_time_short
+    app.jinja_env.filters["km"] = format_km
+    app.jinja_env.filters["weekday"] = weekday_name
+
+    @app.context_processor
+    def inject_i18n() -> dict[str, object]:
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}

@@ -1,0 +1,83 @@
+"""The front-door questionnaire: where, and what situation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from portal.forms import yes_no
+from portal.locator.places import PlaceErrorCode
+from portal.orientation.labels import MOTIFS, SITUATIONS
+from portal.orientation.rules import MAX_AGE, MIN_AGE
+
+PLACE_ERRORS = {
+    PlaceErrorCode.EMPTY: _l("Indiquez une commune ou un code postal."),
+    PlaceErrorCode.MALFORMED_POSTAL_CODE: _l(
+        "« %(value)s » n'est pas un code postal : un code postal compte 5 chiffres, "
+        "par exemple 35000."
+    ),
+    PlaceErrorCode.MALFORMED_INSEE: _l(
+        "« %(value)s » n'est pas un code de commune INSEE (5 caractères, par exemple 35238 ou 2A004)."
+    ),
+    PlaceErrorCode.UNKNOWN_POSTAL_CODE: _l(
+        "Aucune commune ne porte le code postal %(value)s. Vérifiez-le, ou tapez le nom de "
+        "votre commune."
+    ),
+    PlaceErrorCode.UNKNOWN_COMMUNE: _l(
+        "Nous ne trouvons pas de commune « %(value)s ». Vérifiez l'orthographe, ou tapez le "
+        "code postal."
+    ),
+    PlaceErrorCode.COMMUNE_NOT_IN_POSTAL_CODE: _l(
+        "La commune %(value)s ne porte pas ce code postal."
+    ),
+}
+
+
+class OrientationForm(FlaskForm):
+    home = StringField(
+        _l("Votre commune ou code postal de résidence"),
+        validators=[
+            InputRequired(message=_l("Indiquez où vous habitez : une commune ou un code postal.")),
+            Length(max=120),
+        ],
+    )
+    home_choice = RadioField(_l("Précisez votre commune de résidence"), choices=[], validate_choice=False)
+    work = StringField(
+        _l("Commune ou code postal de votre lieu de travail (facultatif)"),
+        validators=[Optional(), Length(max=120)],
+    )
+    work_choice = RadioField(_l("Précisez la commune de votre lieu de travail"), choices=[], validate_choice=False)
+    situation = RadioField(
+        _l("Votre situation aujourd'hui"),
+        choices=[(value.value, label) for value, label in SITUATIONS.items()],
+        validators=[InputRequired(message=_l("Choisissez la situation qui vous correspond."))],
+    )
+    cadre = yes_no(_l("Êtes-vous cadre ?"), _l("Dites-nous si vous êtes cadre."))
+    age = IntegerField(
+        _l("Votre âge"),
+        validators=[
+            InputRequired(message=_l("Indiquez votre âge en années, par exemple 34.")),
+            NumberRange(
+                min=MIN_AGE,
+                max=MAX_AGE,
+                message=_l("Indiquez un âge entre %(min)s et %(max)s ans."),
+            ),
+        ],
+    )
+    rqth = yes_no(
+        _l("Avez-vous une reconnaissance de handicap (RQTH ou équivalent) ?"),
+        _l("Répondez à la question sur la reconnaissance de handicap."),
+    )
+    suivi = yes_no(
+        _l("Êtes-vous déjà accompagné(e) par un autre conseiller en évolution professionnelle ?"),
+        _l("Dites-nous si un autre conseiller en évolution professionnelle vous accompagne déjà."),
+    )
+    motif = SelectField(
+        _l("Ce qui vous amène (facultatif)"),
+        choices=[("", _l("— Je préfère ne pas le dire —"))]
+        + [(value.value, label) for value, label in MOTIFS.items()],
+        validators=[Optional()],
+    )
+    key = HiddenField()

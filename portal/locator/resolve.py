@@ -1,0 +1,46 @@
+"""Web-side place resolution: a typed text plus, after an ambiguity, the commune picked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from wtforms import RadioField, StringField
+
+from portal.geo.gazetteer import Commune, get_gazetteer
+from portal.locator import places
+from portal.locator.forms import PLACE_ERRORS
+
+
+@dataclass
+class FieldResolution:
+    place: places.Place | None = None
+    candidates: tuple[Commune, ...] = ()
+
+
+def candidate_label(commune: Commune) -> str:
+    from portal.network.territory import lot_for_region
+
+    lot = lot_for_region(commune.region)
+    where = lot.name if lot else commune.name
+    codes = ", ".join(commune.postal_codes[:3])
+    return f"{commune.name} ({codes}) — {where}"
+
+
+def resolve_field(text_field: StringField, choice_field: RadioField) -> FieldResolution:
+    """Resolve one place field; on failure the field carries a message for the person."""
+    gazetteer = get_gazetteer()
+    try:
+        found = places.from_text(gazetteer, text_field.data or "")
+    except places.PlaceError as error:
+        text_field.errors = [str(PLACE_ERRORS[error.code] % {"value": error.value})]
+        return FieldResolution()
+    if isinstance(found, places.Place):
+        return FieldResolution(place=found)
+    picked = choice_field.data
+    for commune in found.candidates:
+        if commune.insee == picked:
+            return FieldResolution(place=places.from_commune(commune))
+    choice_field.choices = [(c.insee, candidate_label(c)) for c in found.candidates]
+    choice_field.errors = [str(_("Plusieurs communes correspondent : choisissez la vôtre."))]
+    return FieldResolution(candidates=found.candidates)

@@ -1,0 +1,1 @@
+"""The operators' network: lots, operators, sites, opening hours and staff."""

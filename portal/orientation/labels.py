@@ -1,0 +1,112 @@
+"""The words people read for the UO0 rules, in their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString
+
+from portal.orientation.rules import Reason, Route, Situation
+from portal.reference import Motif
+
+SITUATIONS: dict[Situation, LazyString] = {
+    Situation.SALARIE_PRIVE: _l("Salarié(e) d'une entreprise ou d'une association"),
+    Situation.INDEPENDANT: _l("Indépendant(e), artisan, commerçant(e), profession libérale"),
+    Situation.INTERIMAIRE: _l("Intérimaire"),
+    Situation.APPRENTI: _l("Apprenti(e) ou en contrat de professionnalisation"),
+    Situation.DEMANDEUR_EMPLOI_AVEC_ACTIVITE: _l(
+        "Demandeur(se) d'emploi avec une activité réduite"
+    ),
+    Situation.DEMANDEUR_EMPLOI_SANS_ACTIVITE: _l("Demandeur(se) d'emploi sans activité"),
+    Situation.AGENT_PUBLIC: _l("Agent public (fonctionnaire ou contractuel de l'État, d'une collectivité, d'un hôpital)"),
+    Situation.ETUDIANT_EN_EMPLOI: _l("Étudiant(e) qui travaille"),
+    Situation.RETRAITE_EN_EMPLOI: _l("Retraité(e) qui travaille"),
+}
+
+MOTIFS: dict[Motif, LazyString] = {
+    Motif.FAIRE_LE_POINT: _l("Faire le point sur ma situation professionnelle"),
+    Motif.COMPETENCES: _l("Faire reconnaître ou développer mes compétences"),
+    Motif.PROJET: _l("Construire ou préciser un projet professionnel"),
+    Motif.RECONVERSION: _l("Changer de métier ou de secteur"),
+    Motif.CREATION_ENTREPRISE: _l("Créer ou reprendre une entreprise"),
+    Motif.FORMATION: _l("Me former, financer une formation"),
+    Motif.DEMISSION_RECONVERSION: _l("Démissionner pour un projet de reconversion"),
+}
+
+REASONS: dict[Reason, LazyString] = {
+    Reason.ALREADY_FOLLOWED: _l(
+        "Vous êtes déjà accompagné(e) par un autre opérateur du conseil en évolution "
+        "professionnelle : continuez avec lui. Un même conseil ne peut pas être suivi chez "
+        "deux opérateurs à la fois."
+    ),
+    Reason.PUBLIC_AGENT: _l(
+        "Les agents publics ne relèvent pas des opérateurs régionaux : le conseil en "
+        "évolution professionnelle leur est proposé par leur employeur public. Adressez-vous "
+        "à votre service des ressources humaines ou à votre conseiller mobilité-carrière."
+    ),
+    Reason.NO_ACTIVITY: _l(
+        "Sans activité professionnelle en ce moment, c'est France Travail qui vous "
+        "accompagne : l'opérateur régional conseille les personnes qui ont un emploi."
+    ),
+    Reason.DISABILITY: _l(
+        "Cap emploi accompagne spécialement les personnes en situation de handicap."
+    ),
+    Reason.YOUNG: _l("Les Missions locales accompagnent les jeunes de 16 à 25 ans."),
+    Reason.CADRE: _l("L'Apec est l'opérateur du conseil en évolution professionnelle des cadres."),
+    Reason.REDUCED_ACTIVITY: _l(
+        "Comme demandeur(se) d'emploi, France Travail vous suit déjà et peut vous conseiller."
+    ),
+    Reason.ACTIF_OCCUPE: _l(
+        "Vous avez un emploi dans le secteur privé : l'opérateur régional du conseil en "
+        "évolution professionnelle est là pour vous, gratuitement."
+    ),
+    Reason.CHOICE_IS_YOURS: _l(
+        "Le choix vous appartient : vous pouvez aussi vous adresser à l'opérateur régional."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    name: LazyString
+    summary: LazyString
+    url: str
+
+
+ROUTES: dict[Route, RouteInfo] = {
+    Route.OPERATEUR_REGIONAL: RouteInfo(
+        _l("L'opérateur régional du CEP"),
+        _l("Conseil gratuit et confidentiel pour les actifs du secteur privé."),
+        "",
+    ),
+    Route.APEC: RouteInfo(
+        _l("Apec"),
+        _l("Association pour l'emploi des cadres : conseil en évolution professionnelle des cadres."),
+        "https://www.apec.fr/",
+    ),
+    Route.MISSION_LOCALE: RouteInfo(
+        _l("Mission locale"),
+        _l("Accompagnement des jeunes de 16 à 25 ans : emploi, formation, orientation."),
+        "https://www.unml.info/",
+    ),
+    Route.CAP_EMPLOI: RouteInfo(
+        _l("Cap emploi"),
+        _l("Accompagnement vers et dans l'emploi des personnes en situation de handicap."),
+        "https://www.capemploi.info/",
+    ),
+    Route.FRANCE_TRAVAIL: RouteInfo(
+        _l("France Travail"),
+        _l("Ex-Pôle emploi : accompagnement des demandeurs d'emploi."),
+        "https://www.francetravail.fr/",
+    ),
+    Route.NON_ELIGIBLE: RouteInfo(
+        _l("Un autre interlocuteur"),
+        _l("L'opérateur régional ne peut pas vous accompagner, mais voici vers qui vous tourner."),
+        "",
+    ),
+}
+
+
+def explanation(reasons: tuple[Reason, ...]) -> str:
+    return " ".join(str(REASONS[reason]) for reason in reasons)

@@ -1,0 +1,123 @@
+"""The public front door: the questionnaire, the answer, and the information pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from portal.extensions import db
+from portal.locator.forms import OrientationForm
+from portal.locator.resolve import resolve_field
+from portal.locator.services import locate
+from portal.orientation.rules import Answers, Situation, orient
+from portal.orientation.services import record_contact
+from portal.reference import Motif
+
+bp = Blueprint("public", __name__)
+
+SESSION_KEY = "orientation"
+
+
+@bp.get("/")
+def home() -> str:
+    form = OrientationForm()
+    form.key.data = uuid.uuid4().hex
+    return render_template("public/home.html", form=form)
+
+
+@bp.post("/")
+def submit() -> Response | tuple[str, int]:
+    form = OrientationForm()
+    valid = form.validate()
+    home = resolve_field(form.home, form.home_choice) if form.home.data else None
+    work = resolve_field(form.work, form.work_choice) if form.work.data else None
+    located = home is not None and home.place is not None and (work is None or work.place)
+    if not valid or not located:
+        return render_template("public/home.html", form=form), 422
+
+    assert home is not None and home.place is not None  # for the type checker
+    answers = Answers(
+        situation=Situation(form.situation.data),
+        cadre=form.cadre.data == "1",
+        age=int(form.age.data or 0),
+        rqth=form.rqth.data == "1",
+        suivi_autre_operateur=form.suivi.data == "1",
+    )
+    orientation = orient(answers)
+    work_place = work.place if work else None
+    location = locate(db.session, home.place, work_place, sites_shown=0)
+    primary = location.primary
+    record_contact(
+        db.session,
+        key=form.key.data or uuid.uuid4().hex,
+        on=date.today(),
+        situation=answers.situation,
+        orientation=orientation,
+        motif=Motif(form.motif.data) if form.motif.data else None,
+        lot_number=location.home_competence.lot.number if location.home_competence else None,
+        work_lot_number=(
+            location.work_competence.lot.number if location.work_competence else None
+        ),
+        operator_id=primary.operator.id if primary and primary.operator else None,
+        locale=str(get_locale()),
+    )
+    db.session.commit()
+    # The answer lives in the person's own session, not in the URL: it may say they have
+    # a disability, and URLs end up in logs and browser history.
+    session[SESSION_KEY] = {
+        "route": orientation.route.value,
+        "alternatives": [r.value for r in orientation.alternatives],
+        "reasons": [r.value for r in orientation.reasons],
+        "motif": form.motif.data or "",
+        "home": _place_ref(home.place),
+        "work": _place_ref(work_place) if work_place else None,
+    }
+    return redirect(url_for("public.result"), code=303)
+
+
+def _place_ref(place: object) -> dict[str, str | None]:
+    from portal.locator.places import Place
+
+    assert isinstance(place, Place)
+    commune = place.commune
+    return {"insee": commune.insee if commune else None, "postal_code": place.postal_code}
+
+
+@bp.get("/resultat")
+def result() -> Response | str:
+    from portal.locator.views import place_from_ref
+    from portal.orientation.rules import Orientation, Reason, Route
+
+    saved = session.get(SESSION_KEY)
+    if not saved:
+        return redirect(url_for("public.home"), code=303)
+    orientation = Orientation(
+        Route(saved["route"]),
+        tuple(Route(r) for r in saved["alternatives"]),
+        tuple(Reason(r) for r in saved["reasons"]),
+    )
+    home = place_from_ref(saved["home"])
+    work = place_from_ref(saved["work"]) if saved.get("work") else None
+    location = locate(
+        db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"]
+    )
+    return render_template(
+        "public/result.html",
+        orientation=orientation,
+        location=location,
+        motif=saved.get("motif") or "",
+    )
+
+
+@bp.get("/accessibilite")
+def accessibility() -> str:
+    return render_template("public/accessibility.html")
+
+
+@bp.get("/mediateur")
+def mediator() -> str:
+    return render_template("public/mediator.html")
