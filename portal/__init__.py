@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(root / "static"))
     from portal import config
 
     app.config.from_mapping(config.load(Path(app.instance_path)))
@@ -21,6 +23,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.i18n import select_locale, select_timezone
 
     db.init_app(app)
+    # flask-sqlalchemy-lite also registers an async teardown for async engines, which we do not
+    # use; Flask would run it through asgiref on every request (and it fails when the thread
+    # already runs an event loop, as under Playwright).
+    app.teardown_appcontext_funcs[:] = [
+        func for func in app.teardown_appcontext_funcs if not inspect.iscoroutinefunction(func)
+    ]
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -72,9 +72,6 @@ def load(instance_path: Path) -> dict[str, Any]:
         # depends on it, and it is the only outbound request the portal could make.
         "GEOCODER_BAN_ENABLED": _flag("GEOCODER_BAN_ENABLED"),
         # CCTP 3.7: the mediator of France compétences is named on every page and document.
-        "MEDIATOR_NAME": os.environ.get(
-            "MEDIATOR_NAME", "Médiateur de France compétences"
-        ),
         "MEDIATOR_POSTAL_ADDRESS": os.environ.get(
             "MEDIATOR_POSTAL_ADDRESS",
             "France compétences — Le Médiateur, 11 rue Scribe, 75009 Paris",

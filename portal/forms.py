@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 
-YES_NO = [("1", _l("Oui")), ("0", _l("Non"))]
+YES_NO = [SelectChoice("1", _l("Oui")), SelectChoice("0", _l("Non"))]
 
 
 def yes_no(label: object, required_message: object) -> RadioField:

@@ -19,10 +19,11 @@ def select_locale() -> str | None:
         return str(wanted)
     if session.get("lang") in languages:
         return str(session["lang"])
+    # French first: pages are in French until the person picks English; API clients
+    # (partner sites) may ask for their language with Accept-Language.
     if request.path.startswith("/api/"):
-        best = request.accept_languages.best_match(languages)
-        return best or "fr"
-    return request.accept_languages.best_match(languages) or "fr"
+        return request.accept_languages.best_match(languages) or "fr"
+    return "fr"
 
 
 def select_timezone() -> str:
@@ -37,6 +38,14 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
+
+
+@bp.before_app_request
+def remember_requested_language() -> None:
+    """A link with ?lang=en (from a partner site, say) keeps the language for the visit."""
+    wanted = request.args.get("lang")
+    if wanted in current_app.config["LANGUAGES"] and not request.path.startswith("/api/"):
+        session["lang"] = wanted
 
 
 @bp.get("/langue/<code>")
@@ -64,7 +73,15 @@ def weekday_name(index: int) -> str:
     return str(format_date(date(2024, 1, 1 + index), "EEEE")).capitalize()
 
 
+def weekday_in_text(index: int) -> str:
+    """A weekday inside a sentence: « mardi » in French, "Tuesday" in English."""
+    from flask_babel import format_date
+
+    return str(format_date(date(2024, 1, 1 + index), "EEEE"))
+
+
 def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["weekday_in_text"] = weekday_in_text
     app.jinja_env.filters["hhmm"] = format_time_short
     app.jinja_env.filters["km"] = format_km
     app.jinja_env.filters["weekday"] = weekday_name

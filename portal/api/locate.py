@@ -79,8 +79,8 @@ def api_locate() -> Response | tuple[Response, int]:
         territory = home.outside_lots or (work.outside_lots if work else None) or ""
         body["territory"] = territory
         body["message"] = _(
-            "%(territory)s n'est couvert par aucun opérateur régional du conseil en évolution "
-            "professionnelle. Les opérateurs nationaux vous accueillent : Apec, France Travail, "
+            "Aucun opérateur régional du conseil en évolution professionnelle ne couvre "
+            "%(territory)s. Les opérateurs nationaux vous accueillent : Apec, France Travail, "
             "Cap emploi, Missions locales.",
             territory=territory,
         )

@@ -37,7 +37,7 @@ def api_orientation() -> Response | tuple[Response, int]:
     for name in FLAGS:
         value = request.args.get(name, "0")
         if value not in {"0", "1"}:
-            return invalid(_("Le paramètre %(name)s vaut 0 ou 1.", name=name))
+            return invalid(_("Le paramètre %(name)s doit valoir 0 ou 1.", name=name))
         flags[name] = value == "1"
     result = orient(
         Answers(

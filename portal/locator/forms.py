@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.forms import yes_no
@@ -51,7 +51,7 @@ class OrientationForm(FlaskForm):
     work_choice = RadioField(_l("Précisez la commune de votre lieu de travail"), choices=[], validate_choice=False)
     situation = RadioField(
         _l("Votre situation aujourd'hui"),
-        choices=[(value.value, label) for value, label in SITUATIONS.items()],
+        choices=[SelectChoice(value.value, label) for value, label in SITUATIONS.items()],
         validators=[InputRequired(message=_l("Choisissez la situation qui vous correspond."))],
     )
     cadre = yes_no(_l("Êtes-vous cadre ?"), _l("Dites-nous si vous êtes cadre."))
@@ -76,8 +76,8 @@ class OrientationForm(FlaskForm):
     )
     motif = SelectField(
         _l("Ce qui vous amène (facultatif)"),
-        choices=[("", _l("— Je préfère ne pas le dire —"))]
-        + [(value.value, label) for value, label in MOTIFS.items()],
+        choices=[SelectChoice("", _l("— Je préfère ne pas le dire —"))]
+        + [SelectChoice(value.value, label) for value, label in MOTIFS.items()],
         validators=[Optional()],
     )
     key = HiddenField()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from wtforms import RadioField, StringField
+from wtforms import RadioField, SelectChoice, StringField
 
 from portal.geo.gazetteer import Commune, get_gazetteer
 from portal.locator import places
@@ -41,6 +41,6 @@ def resolve_field(text_field: StringField, choice_field: RadioField) -> FieldRes
     for commune in found.candidates:
         if commune.insee == picked:
             return FieldResolution(place=places.from_commune(commune))
-    choice_field.choices = [(c.insee, candidate_label(c)) for c in found.candidates]
+    choice_field.choices = [SelectChoice(c.insee, candidate_label(c)) for c in found.candidates]
     choice_field.errors = [str(_("Plusieurs communes correspondent : choisissez la vôtre."))]
     return FieldResolution(candidates=found.candidates)

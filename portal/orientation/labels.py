@@ -37,8 +37,8 @@ MOTIFS: dict[Motif, LazyString] = {
 REASONS: dict[Reason, LazyString] = {
     Reason.ALREADY_FOLLOWED: _l(
         "Vous êtes déjà accompagné(e) par un autre opérateur du conseil en évolution "
-        "professionnelle : continuez avec lui. Un même conseil ne peut pas être suivi chez "
-        "deux opérateurs à la fois."
+        "professionnelle : continuez avec lui. On ne peut pas être accompagné(e) par deux "
+        "opérateurs en même temps."
     ),
     Reason.PUBLIC_AGENT: _l(
         "Les agents publics ne relèvent pas des opérateurs régionaux : le conseil en "
@@ -46,8 +46,8 @@ REASONS: dict[Reason, LazyString] = {
         "à votre service des ressources humaines ou à votre conseiller mobilité-carrière."
     ),
     Reason.NO_ACTIVITY: _l(
-        "Sans activité professionnelle en ce moment, c'est France Travail qui vous "
-        "accompagne : l'opérateur régional conseille les personnes qui ont un emploi."
+        "Vous n'avez pas d'activité professionnelle en ce moment : c'est France Travail qui "
+        "vous accompagne. L'opérateur régional conseille les personnes qui ont un emploi."
     ),
     Reason.DISABILITY: _l(
         "Cap emploi accompagne spécialement les personnes en situation de handicap."
@@ -77,7 +77,7 @@ class RouteInfo:
 ROUTES: dict[Route, RouteInfo] = {
     Route.OPERATEUR_REGIONAL: RouteInfo(
         _l("L'opérateur régional du CEP"),
-        _l("Conseil gratuit et confidentiel pour les actifs du secteur privé."),
+        _l("Conseil gratuit et confidentiel pour les personnes qui travaillent dans le secteur privé."),
         "",
     ),
     Route.APEC: RouteInfo(
