@@ -19,7 +19,7 @@ install: $(STAMP)
 
 # Compiled catalogs are build products (.mo files are not committed).
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d translations -q
+	$(BIN)/pybabel compile -d translations > /dev/null
 
 # Refresh translations/messages.pot and merge it into each catalog after changing strings.
 extract-messages: install
