@@ -32,9 +32,10 @@ def _place(postal_code: str | None, insee: str | None) -> places.Place | places.
 
 @bp.get("/locate")
 def api_locate() -> Response | tuple[Response, int]:
-    args = {k: request.args.get(k, "").strip() or None for k in (
-        "postal_code", "commune", "work_postal_code", "work_commune"
-    )}
+    args = {
+        k: request.args.get(k, "").strip() or None
+        for k in ("postal_code", "commune", "work_postal_code", "work_commune")
+    }
     if any(v and len(v) > MAX_PARAM_LENGTH for v in args.values()):
         return invalid(_("Un paramètre est trop long."))
     if not args["postal_code"] and not args["commune"]:
@@ -68,9 +69,7 @@ def api_locate() -> Response | tuple[Response, int]:
             )
     assert isinstance(home, places.Place)
     assert work is None or isinstance(work, places.Place)
-    location = locate(
-        db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"]
-    )
+    location = locate(db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"])
     body: dict[str, Any] = {"result": location.result.value, "candidates": []}
     body.update(competence_json(location.primary))
     if work is not None:

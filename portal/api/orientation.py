@@ -30,8 +30,11 @@ def api_orientation() -> Response | tuple[Response, int]:
     age_text = request.args.get("age", "")
     if not age_text.isdigit() or not MIN_AGE <= int(age_text) <= MAX_AGE:
         return invalid(
-            _("Le paramètre age doit être un nombre entier entre %(min)s et %(max)s.",
-              min=MIN_AGE, max=MAX_AGE)
+            _(
+                "Le paramètre age doit être un nombre entier entre %(min)s et %(max)s.",
+                min=MIN_AGE,
+                max=MAX_AGE,
+            )
         )
     flags: dict[str, bool] = {}
     for name in FLAGS:

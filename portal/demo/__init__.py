@@ -20,8 +20,24 @@ from portal.network.territory import LOTS, Lot
 
 # Realistic network sizes (domain rules: 30 to 110+ sites in large regions, a few in small lots).
 SITES_PER_LOT = {
-    1: 110, 2: 95, 3: 70, 4: 85, 5: 75, 6: 90, 7: 60, 8: 45, 9: 40, 10: 45, 11: 40, 12: 35,
-    13: 6, 14: 4, 15: 4, 16: 4, 17: 3, 18: 2,
+    1: 110,
+    2: 95,
+    3: 70,
+    4: 85,
+    5: 75,
+    6: 90,
+    7: 60,
+    8: 45,
+    9: 40,
+    10: 45,
+    11: 40,
+    12: 35,
+    13: 6,
+    14: 4,
+    15: 4,
+    16: 4,
+    17: 3,
+    18: 2,
 }
 OVERSEAS_LOTS = {13, 14, 15, 17, 18}
 ADVISORS_PER_SITE = 3

@@ -19,7 +19,8 @@ PLACE_ERRORS = {
         "par exemple 35000."
     ),
     PlaceErrorCode.MALFORMED_INSEE: _l(
-        "« %(value)s » n'est pas un code de commune INSEE (5 caractères, par exemple 35238 ou 2A004)."
+        "« %(value)s » n'est pas un code de commune INSEE "
+        "(5 caractères, par exemple 35238 ou 2A004)."
     ),
     PlaceErrorCode.UNKNOWN_POSTAL_CODE: _l(
         "Aucune commune ne porte le code postal %(value)s. Vérifiez-le, ou tapez le nom de "
@@ -43,12 +44,16 @@ class OrientationForm(FlaskForm):
             Length(max=120),
         ],
     )
-    home_choice = RadioField(_l("Précisez votre commune de résidence"), choices=[], validate_choice=False)
+    home_choice = RadioField(
+        _l("Précisez votre commune de résidence"), choices=[], validate_choice=False
+    )
     work = StringField(
         _l("Commune ou code postal de votre lieu de travail (facultatif)"),
         validators=[Optional(), Length(max=120)],
     )
-    work_choice = RadioField(_l("Précisez la commune de votre lieu de travail"), choices=[], validate_choice=False)
+    work_choice = RadioField(
+        _l("Précisez la commune de votre lieu de travail"), choices=[], validate_choice=False
+    )
     situation = RadioField(
         _l("Votre situation aujourd'hui"),
         choices=[SelectChoice(value.value, label) for value, label in SITUATIONS.items()],
@@ -81,3 +86,24 @@ class OrientationForm(FlaskForm):
         validators=[Optional()],
     )
     key = HiddenField()
+
+
+class NearbyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search: nothing changes, and partner sites may link to it
+
+    home = StringField(
+        _l("Commune ou code postal"),
+        validators=[
+            InputRequired(message=_l("Indiquez une commune ou un code postal.")),
+            Length(max=120),
+        ],
+    )
+    home_choice = RadioField(_l("Précisez la commune"), choices=[], validate_choice=False)
+    work = StringField(
+        _l("Commune ou code postal de votre lieu de travail (facultatif)"),
+        validators=[Optional(), Length(max=120)],
+    )
+    work_choice = RadioField(
+        _l("Précisez la commune de votre lieu de travail"), choices=[], validate_choice=False
+    )

@@ -56,8 +56,10 @@ class Place:
             code = self.postal_code or self.commune.postal_codes[0]
             return f"{self.commune.name} ({code})"
         if self.communes:
-            return f"{self.postal_code} — " + ", ".join(c.name for c in self.communes[:3]) + (
-                "…" if len(self.communes) > 3 else ""
+            return (
+                f"{self.postal_code} — "
+                + ", ".join(c.name for c in self.communes[:3])
+                + ("…" if len(self.communes) > 3 else "")
             )
         return f"{self.postal_code} — {self.outside_lots}"
 

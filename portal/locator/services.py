@@ -6,10 +6,11 @@ when they differ the person picks. Distances are geodesic (geopy, WGS-84 ellipso
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from geopy.distance import geodesic, great_circle
+from geopy.distance import geodesic
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -17,9 +18,18 @@ from portal.locator.places import Place
 from portal.network.models import Operator, Site
 from portal.network.territory import Lot
 
-# Candidates kept after the cheap great-circle pass, before exact geodesic distances: the two
-# differ by < 0.5 %, so a margin of a few sites is enough to keep the true nearest ones.
-_PREFILTER_MARGIN = 5
+# The spherical distance of the prefilter differs from the geodesic one by less than 0.6 %:
+# any site within that margin of the k-th nearest may still rank among the k nearest.
+_SPHERE_ERROR = 1.006
+_EARTH_RADIUS_KM = 6371.0088
+
+
+def sphere_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance: a cheap prefilter before geopy's exact geodesic."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 class Result(StrEnum):
@@ -77,20 +87,23 @@ def nearest_sites(
             Site.operator_id == operator.id, Site.active.is_(True)
         )
     ).all()
-    origin = (latitude, longitude)
-    rough = sorted(rows, key=lambda r: great_circle(origin, (r.latitude, r.longitude)).km)
-    shortlist = rough[: limit + _PREFILTER_MARGIN]
-    exact = sorted(
-        ((geodesic(origin, (r.latitude, r.longitude)).km, r.id) for r in shortlist),
-    )[:limit]
-    if not exact:
+    if not rows or limit <= 0:
         return ()
+    rough = sorted(
+        (sphere_km(latitude, longitude, r.latitude, r.longitude), r.id, r.latitude, r.longitude)
+        for r in rows
+    )
+    bound = rough[min(limit, len(rough)) - 1][0] * _SPHERE_ERROR + 0.001
+    origin = (latitude, longitude)
+    exact = sorted(
+        (geodesic(origin, (lat, lon)).km, site_id) for km, site_id, lat, lon in rough if km <= bound
+    )[:limit]
     sites = {
         site.id: site
         for site in session.scalars(
-            select(Site).where(Site.id.in_([sid for _, sid in exact])).options(
-                selectinload(Site.hours)
-            )
+            select(Site)
+            .where(Site.id.in_([sid for _, sid in exact]))
+            .options(selectinload(Site.hours))
         )
     }
     return tuple(NearbySite(sites[sid], round(km, 1)) for km, sid in exact)

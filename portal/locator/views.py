@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired, Length, Optional
 
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.htmx import render
 from portal.locator import places
+from portal.locator.forms import NearbyForm
 from portal.locator.resolve import resolve_field
 from portal.locator.services import locate
 from portal.network.hours import ExtendedWindow, week_schedule
@@ -50,22 +48,6 @@ def suggestions() -> Response:
         text=text,
         communes=communes,
     )
-
-
-class NearbyForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search: nothing changes, and partner sites may link to it
-
-    home = StringField(
-        _l("Commune ou code postal"),
-        validators=[InputRequired(message=_l("Indiquez une commune ou un code postal.")), Length(max=120)],
-    )
-    home_choice = RadioField(_l("Précisez la commune"), choices=[], validate_choice=False)
-    work = StringField(
-        _l("Commune ou code postal de votre lieu de travail (facultatif)"),
-        validators=[Optional(), Length(max=120)],
-    )
-    work_choice = RadioField(_l("Précisez la commune de votre lieu de travail"), choices=[], validate_choice=False)
 
 
 @bp.get("/lieux")

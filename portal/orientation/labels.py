@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from portal.orientation.rules import Reason, Route, Situation
 from portal.reference import Motif
@@ -19,7 +19,9 @@ SITUATIONS: dict[Situation, LazyString] = {
         "Demandeur(se) d'emploi avec une activité réduite"
     ),
     Situation.DEMANDEUR_EMPLOI_SANS_ACTIVITE: _l("Demandeur(se) d'emploi sans activité"),
-    Situation.AGENT_PUBLIC: _l("Agent public (fonctionnaire ou contractuel de l'État, d'une collectivité, d'un hôpital)"),
+    Situation.AGENT_PUBLIC: _l(
+        "Agent public (fonctionnaire ou contractuel de l'État, d'une collectivité, d'un hôpital)"
+    ),
     Situation.ETUDIANT_EN_EMPLOI: _l("Étudiant(e) qui travaille"),
     Situation.RETRAITE_EN_EMPLOI: _l("Retraité(e) qui travaille"),
 }
@@ -77,12 +79,18 @@ class RouteInfo:
 ROUTES: dict[Route, RouteInfo] = {
     Route.OPERATEUR_REGIONAL: RouteInfo(
         _l("L'opérateur régional du CEP"),
-        _l("Conseil gratuit et confidentiel pour les personnes qui travaillent dans le secteur privé."),
+        _l(
+            "Conseil gratuit et confidentiel pour les personnes qui travaillent "
+            "dans le secteur privé."
+        ),
         "",
     ),
     Route.APEC: RouteInfo(
         _l("Apec"),
-        _l("Association pour l'emploi des cadres : conseil en évolution professionnelle des cadres."),
+        _l(
+            "Association pour l'emploi des cadres : "
+            "conseil en évolution professionnelle des cadres."
+        ),
         "https://www.apec.fr/",
     ),
     Route.MISSION_LOCALE: RouteInfo(

@@ -8,8 +8,8 @@ from sqlalchemy import Date, DateTime, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, utcnow
-from portal.reference import ContactMode, Motif
 from portal.orientation.rules import Route, Situation
+from portal.reference import ContactMode, Motif
 
 
 class OrientationContact(Base):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from portal.clock import today_in_france
 from portal.extensions import db
 from portal.locator.forms import OrientationForm
 from portal.locator.resolve import resolve_field
@@ -54,14 +54,12 @@ def submit() -> Response | tuple[str, int]:
     record_contact(
         db.session,
         key=form.key.data or uuid.uuid4().hex,
-        on=date.today(),
+        on=today_in_france(),
         situation=answers.situation,
         orientation=orientation,
         motif=Motif(form.motif.data) if form.motif.data else None,
         lot_number=location.home_competence.lot.number if location.home_competence else None,
-        work_lot_number=(
-            location.work_competence.lot.number if location.work_competence else None
-        ),
+        work_lot_number=(location.work_competence.lot.number if location.work_competence else None),
         operator_id=primary.operator.id if primary and primary.operator else None,
         locale=str(get_locale()),
     )
@@ -102,9 +100,7 @@ def result() -> Response | str:
     )
     home = place_from_ref(saved["home"])
     work = place_from_ref(saved["work"]) if saved.get("work") else None
-    location = locate(
-        db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"]
-    )
+    location = locate(db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"])
     return render_template(
         "public/result.html",
         orientation=orientation,

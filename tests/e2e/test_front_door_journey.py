@@ -10,8 +10,16 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import assert_accessible
 
 
-def answer_situation(page: Page, *, situation: str, cadre: str, age: str, rqth: str,
-                     suivi: str, groups: dict[str, str]) -> None:
+def answer_situation(
+    page: Page,
+    *,
+    situation: str,
+    cadre: str,
+    age: str,
+    rqth: str,
+    suivi: str,
+    groups: dict[str, str],
+) -> None:
     page.get_by_role("group", name=groups["situation"]).get_by_label(situation, exact=True).check()
     page.get_by_role("group", name=groups["cadre"]).get_by_label(cadre, exact=True).check()
     page.get_by_label(groups["age"], exact=True).fill(age)
@@ -42,12 +50,21 @@ def test_a_person_types_a_commune_answers_and_sees_their_sites_in_french(
     # htmx fills the datalist behind the field with matching communes.
     expect(page.locator("#home-suggestions option[value='Saint-Malo (35400)']")).to_be_attached()
     home.fill("Saint-Malo (35400)")
-    answer_situation(page, situation="Salarié(e) d'une entreprise ou d'une association",
-                     cadre="Non", age="38", rqth="Non", suivi="Non", groups=FR)
+    answer_situation(
+        page,
+        situation="Salarié(e) d'une entreprise ou d'une association",
+        cadre="Non",
+        age="38",
+        rqth="Non",
+        suivi="Non",
+        groups=FR,
+    )
     page.get_by_role("button", name=FR["submit"]).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Qui peut vous accompagner")
-    expect(page.get_by_role("heading", name="Près de chez vous : Saint-Malo (35400)")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Près de chez vous : Saint-Malo (35400)")
+    ).to_be_visible()
     expect(page.get_by_text("CEP Bretagne — opérateur de démonstration")).to_be_visible()
     sites = page.get_by_role("list").filter(has=page.get_by_role("heading", name="CEP Saint-Malo"))
     expect(sites.get_by_role("listitem").filter(has=page.locator("h4"))).to_have_count(5)
@@ -66,16 +83,28 @@ def test_a_person_types_a_commune_answers_and_sees_their_sites_in_french(
     assert_accessible(page)
 
 
-def test_in_english_an_ambiguous_postal_code_asks_which_commune(page: Page, live_server: str) -> None:
+def test_in_english_an_ambiguous_postal_code_asks_which_commune(
+    page: Page, live_server: str
+) -> None:
     page.goto(live_server + "/?lang=en")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Find career development advice (CEP) for me")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Find career development advice (CEP) for me"
+    )
     assert_accessible(page)
     page.get_by_label("Town or postcode where you live").fill("37160")
-    page.get_by_role("group", name="Your situation today").get_by_label("Temporary agency worker").check()
-    page.get_by_role("group", name="Are you a manager (cadre)?").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Your situation today").get_by_label(
+        "Temporary agency worker"
+    ).check()
+    page.get_by_role("group", name="Are you a manager (cadre)?").get_by_label(
+        "No", exact=True
+    ).check()
     page.get_by_label("Your age", exact=True).fill("29")
-    page.get_by_role("group", name=re.compile("recognition of a disability")).get_by_label("No", exact=True).check()
-    page.get_by_role("group", name=re.compile("already helping you")).get_by_label("No", exact=True).check()
+    page.get_by_role("group", name=re.compile("recognition of a disability")).get_by_label(
+        "No", exact=True
+    ).check()
+    page.get_by_role("group", name=re.compile("already helping you")).get_by_label(
+        "No", exact=True
+    ).check()
     page.get_by_role("button", name="See who can help me").click()
 
     choose = page.get_by_role("group", name="Choose the town where you live")
@@ -87,7 +116,9 @@ def test_in_english_an_ambiguous_postal_code_asks_which_commune(page: Page, live
     assert_accessible(page)
     choose.get_by_label(re.compile("^Descartes")).check()
     page.get_by_role("button", name="See who can help me").click()
-    expect(page.get_by_role("heading", name=re.compile("Near your home: Descartes"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Near your home: Descartes"))
+    ).to_be_visible()
     expect(page.get_by_text("CEP Centre-Val de Loire — opérateur de démonstration")).to_be_visible()
     assert_accessible(page)
 
@@ -98,11 +129,20 @@ def test_without_javascript_the_journey_still_works(browser: Browser, live_serve
     page.goto(live_server + "/")
     page.get_by_label(FR["home"]).fill("Ajaccio")
     page.get_by_label(re.compile("lieu de travail")).fill("Bastia")
-    answer_situation(page, situation="Indépendant(e), artisan, commerçant(e), profession libérale",
-                     cadre="Non", age="47", rqth="Non", suivi="Non", groups=FR)
+    answer_situation(
+        page,
+        situation="Indépendant(e), artisan, commerçant(e), profession libérale",
+        cadre="Non",
+        age="47",
+        rqth="Non",
+        suivi="Non",
+        groups=FR,
+    )
     page.get_by_role("button", name=FR["submit"]).click()
     expect(page.get_by_role("heading", name="Près de chez vous : Ajaccio (20000)")).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile("Près de votre travail : Bastia"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Près de votre travail : Bastia"))
+    ).to_be_visible()
     context.close()
 
 

@@ -42,6 +42,8 @@ def test_two_extended_days_a_week_are_required() -> None:
 
 
 def test_schedule_groups_ranges_by_day_in_order() -> None:
-    schedule = week_schedule([R(2, time(14), time(17)), R(0, time(9), time(12)), R(2, time(9), time(12))])
+    schedule = week_schedule(
+        [R(2, time(14), time(17)), R(0, time(9), time(12)), R(2, time(9), time(12))]
+    )
     assert [d.weekday for d in schedule] == [0, 2]
     assert [r[0] for r in schedule[1].ranges] == [time(9), time(14)]

@@ -16,8 +16,14 @@ OCCUPIED = [
 ]
 
 
-def answers(situation: Situation, *, cadre: bool = False, age: int = 40, rqth: bool = False,
-            suivi: bool = False) -> Answers:
+def answers(
+    situation: Situation,
+    *,
+    cadre: bool = False,
+    age: int = 40,
+    rqth: bool = False,
+    suivi: bool = False,
+) -> Answers:
     return Answers(situation, cadre, age, rqth, suivi)
 
 

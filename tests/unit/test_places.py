@@ -29,8 +29,14 @@ def test_a_postal_code_of_several_communes_in_one_region_is_found_at_their_centr
 
 @pytest.mark.parametrize(
     ("code", "territory"),
-    [("98000", "Monaco"), ("97500", "Saint-Pierre-et-Miquelon"), ("97133", "Saint-Barthélemy"),
-     ("97150", "Saint-Martin"), ("98800", "Nouvelle-Calédonie"), ("98714", "Polynésie française")],
+    [
+        ("98000", "Monaco"),
+        ("97500", "Saint-Pierre-et-Miquelon"),
+        ("97133", "Saint-Barthélemy"),
+        ("97150", "Saint-Martin"),
+        ("98800", "Nouvelle-Calédonie"),
+        ("98714", "Polynésie française"),
+    ],
 )
 def test_territories_outside_every_lot_are_named(code: str, territory: str) -> None:
     found = places.by_postal_code(G, code)
@@ -41,8 +47,18 @@ def test_territories_outside_every_lot_are_named(code: str, territory: str) -> N
 
 @pytest.mark.parametrize(
     ("code", "lot"),
-    [("20000", 16), ("20200", 16), ("97400", 13), ("97110", 14), ("97200", 15),
-     ("97300", 17), ("97600", 18), ("75001", 1), ("13008", 7), ("69003", 2)],
+    [
+        ("20000", 16),
+        ("20200", 16),
+        ("97400", 13),
+        ("97110", 14),
+        ("97200", 15),
+        ("97300", 17),
+        ("97600", 18),
+        ("75001", 1),
+        ("13008", 7),
+        ("69003", 2),
+    ],
 )
 def test_corsica_overseas_and_arrondissements_belong_to_their_lot(code: str, lot: int) -> None:
     found = places.by_postal_code(G, code)
@@ -52,9 +68,14 @@ def test_corsica_overseas_and_arrondissements_belong_to_their_lot(code: str, lot
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("3500", PlaceErrorCode.MALFORMED_POSTAL_CODE), ("350000", PlaceErrorCode.MALFORMED_POSTAL_CODE),
-     ("00000", PlaceErrorCode.UNKNOWN_POSTAL_CODE), ("", PlaceErrorCode.EMPTY),
-     ("Xyzzyville", PlaceErrorCode.UNKNOWN_COMMUNE), ("%%%", PlaceErrorCode.UNKNOWN_COMMUNE)],
+    [
+        ("3500", PlaceErrorCode.MALFORMED_POSTAL_CODE),
+        ("350000", PlaceErrorCode.MALFORMED_POSTAL_CODE),
+        ("00000", PlaceErrorCode.UNKNOWN_POSTAL_CODE),
+        ("", PlaceErrorCode.EMPTY),
+        ("Xyzzyville", PlaceErrorCode.UNKNOWN_COMMUNE),
+        ("%%%", PlaceErrorCode.UNKNOWN_COMMUNE),
+    ],
 )
 def test_bad_input_raises_a_typed_error(text: str, code: PlaceErrorCode) -> None:
     with pytest.raises(PlaceError) as error:

@@ -25,8 +25,18 @@ def test_locate_finds_the_lot_operator_and_sites_by_distance(client: FlaskClient
     assert distances == sorted(distances)
     first = sites[0]
     assert first["commune"] == "Saint-Malo" and first["distance_km"] == 0.0
-    assert set(first) >= {"id", "name", "commune", "postal_code", "distance_km", "modalities",
-                          "hours", "step_free_access", "phone", "email"}
+    assert set(first) >= {
+        "id",
+        "name",
+        "commune",
+        "postal_code",
+        "distance_km",
+        "modalities",
+        "hours",
+        "step_free_access",
+        "phone",
+        "email",
+    }
     assert first["modalities"] == ["presentiel", "telephone", "visio"]
     assert any(h["extended"] for h in first["hours"])
     assert "work_lot" not in body
@@ -43,7 +53,9 @@ def test_locate_with_a_workplace_in_another_lot_gives_both(client: FlaskClient) 
     assert body["sites"][0]["commune"] == "Compiègne"
 
 
-def test_a_cross_border_worker_from_monaco_is_found_through_the_workplace(client: FlaskClient) -> None:
+def test_a_cross_border_worker_from_monaco_is_found_through_the_workplace(
+    client: FlaskClient,
+) -> None:
     _, body = get(client, "/api/v1/locate?postal_code=98000&work_postal_code=06000")
     assert body["result"] == "found"
     assert body["lot"]["number"] == 7
@@ -63,8 +75,12 @@ def test_an_ambiguous_postal_code_lists_candidates_in_each_lot(client: FlaskClie
     assert resolved["lot"] == body["candidates"][0]["lot"]
 
 
-@pytest.mark.parametrize(("code", "territory"), [("98000", "Monaco"), ("97500", "Saint-Pierre-et-Miquelon")])
-def test_territories_outside_the_lots_are_not_covered(client: FlaskClient, code: str, territory: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "territory"), [("98000", "Monaco"), ("97500", "Saint-Pierre-et-Miquelon")]
+)
+def test_territories_outside_the_lots_are_not_covered(
+    client: FlaskClient, code: str, territory: str
+) -> None:
     status, body = get(client, f"/api/v1/locate?postal_code={code}")
     assert status == 200
     assert body["result"] == "not_covered"
@@ -86,7 +102,9 @@ def test_territories_outside_the_lots_are_not_covered(client: FlaskClient, code:
         ("postal_code=" + "9" * 50, "trop long"),
     ],
 )
-def test_malformed_input_answers_400_with_a_message(client: FlaskClient, query: str, message: str) -> None:
+def test_malformed_input_answers_400_with_a_message(
+    client: FlaskClient, query: str, message: str
+) -> None:
     status, body = get(client, f"/api/v1/locate?{query}")
     assert status == 400
     assert body["result"] == "invalid"
@@ -96,7 +114,9 @@ def test_malformed_input_answers_400_with_a_message(client: FlaskClient, query: 
 def test_messages_follow_the_requested_language(client: FlaskClient) -> None:
     _, fr = get(client, "/api/v1/locate?postal_code=abc")
     _, en = get(client, "/api/v1/locate?postal_code=abc&lang=en")
-    _, accept = get(client, "/api/v1/locate?postal_code=abc", **{"Accept-Language": "en-GB,en;q=0.8"})
+    _, accept = get(
+        client, "/api/v1/locate?postal_code=abc", **{"Accept-Language": "en-GB,en;q=0.8"}
+    )
     assert "code postal" in fr["message"]
     assert "postcode" in en["message"] or "postal code" in en["message"]
     assert accept["message"] == en["message"]
@@ -109,7 +129,11 @@ def test_messages_follow_the_requested_language(client: FlaskClient) -> None:
         ("situation=salarie_prive&age=40&cadre=1", "apec", ["operateur_regional"]),
         ("situation=interimaire&age=19", "mission_locale", ["operateur_regional"]),
         ("situation=independant&age=50&rqth=1", "cap_emploi", ["operateur_regional"]),
-        ("situation=demandeur_emploi_avec_activite&age=45", "france_travail", ["operateur_regional"]),
+        (
+            "situation=demandeur_emploi_avec_activite&age=45",
+            "france_travail",
+            ["operateur_regional"],
+        ),
         ("situation=demandeur_emploi_sans_activite&age=45", "france_travail", []),
         ("situation=agent_public&age=45", "non_eligible", []),
         ("situation=salarie_prive&age=45&suivi_autre_operateur=1", "non_eligible", []),
@@ -127,9 +151,14 @@ def test_orientation_routes_as_the_contract_says(
 
 @pytest.mark.parametrize(
     "query",
-    ["situation=pirate&age=40", "situation=salarie_prive", "situation=salarie_prive&age=abc",
-     "situation=salarie_prive&age=7", "situation=salarie_prive&age=40&cadre=2",
-     "situation=salarie_prive&age=40&rqth=yes"],
+    [
+        "situation=pirate&age=40",
+        "situation=salarie_prive",
+        "situation=salarie_prive&age=abc",
+        "situation=salarie_prive&age=7",
+        "situation=salarie_prive&age=40&cadre=2",
+        "situation=salarie_prive&age=40&rqth=yes",
+    ],
 )
 def test_orientation_rejects_unknown_values(client: FlaskClient, query: str) -> None:
     status, body = get(client, f"/api/v1/orientation?{query}")

@@ -27,7 +27,9 @@ def contacts(app: Flask) -> int:
         return db.session.scalar(select(func.count(OrientationContact.id))) or 0
 
 
-@pytest.mark.parametrize("url", ["/", "/lieux", "/lieux?home=Brest", "/accessibilite", "/mediateur"])
+@pytest.mark.parametrize(
+    "url", ["/", "/lieux", "/lieux?home=Brest", "/accessibilite", "/mediateur"]
+)
 def test_every_page_names_the_mediator_and_has_landmarks(client: FlaskClient, url: str) -> None:
     html = client.get(url).data.decode()
     assert "médiateur de France compétences" in html
@@ -67,7 +69,14 @@ def test_the_same_form_submitted_twice_records_one_contact(app: Flask, client: F
 
 def test_the_contact_keeps_no_personal_data(app: Flask, client: FlaskClient) -> None:
     key = uuid.uuid4().hex
-    data = {**ANSWERS, "home": "Lyon", "rqth": "1", "age": "52", "motif": "reconversion", "key": key}
+    data = {
+        **ANSWERS,
+        "home": "Lyon",
+        "rqth": "1",
+        "age": "52",
+        "motif": "reconversion",
+        "key": key,
+    }
     client.post("/", data=data)
     from portal.extensions import db
 
@@ -81,12 +90,20 @@ def test_the_contact_keeps_no_personal_data(app: Flask, client: FlaskClient) -> 
         assert contact.lot_number == 2
         stored = " ".join(str(getattr(contact, c.key)) for c in OrientationContact.__table__.c)
     assert "52" not in stored.split()
-    assert not any("rqth" in c.key or "age" == c.key for c in OrientationContact.__table__.c)
+    assert not any("rqth" in c.key or c.key == "age" for c in OrientationContact.__table__.c)
 
 
 def test_bad_input_is_explained_and_what_was_typed_is_kept(client: FlaskClient) -> None:
-    response = client.post("/", data={"home": "3500", "work": "Xyzzyville", "age": "abc",
-                                      "situation": "independant", "key": "k"})
+    response = client.post(
+        "/",
+        data={
+            "home": "3500",
+            "work": "Xyzzyville",
+            "age": "abc",
+            "situation": "independant",
+            "key": "k",
+        },
+    )
     assert response.status_code == 422
     html = response.data.decode()
     page = text_of(response.data)
@@ -108,8 +125,9 @@ def test_a_postal_code_across_two_regions_asks_which_commune(client: FlaskClient
     assert "Nouvelle-Aquitaine" in page and "Centre-Val de Loire" in page
     picked = re.search(r'name="home_choice" value="(\w+)"', response.data.decode())
     assert picked
-    again = client.post("/", data={"home": "37160", "home_choice": picked[1],
-                                   "key": uuid.uuid4().hex, **ANSWERS})
+    again = client.post(
+        "/", data={"home": "37160", "home_choice": picked[1], "key": uuid.uuid4().hex, **ANSWERS}
+    )
     assert again.status_code == 303
 
 
@@ -121,7 +139,9 @@ def test_monaco_is_told_it_has_no_regional_operator(client: FlaskClient) -> None
 
 
 def test_home_and_work_in_two_lots_offer_both_operators(client: FlaskClient) -> None:
-    client.post("/", data={"home": "Compiègne", "work": "75008", "key": uuid.uuid4().hex, **ANSWERS})
+    client.post(
+        "/", data={"home": "Compiègne", "work": "75008", "key": uuid.uuid4().hex, **ANSWERS}
+    )
     page = text_of(client.get("/resultat").data)
     assert "deux régions différentes" in page
     assert "CEP Hauts-de-France — opérateur de démonstration" in page
@@ -145,16 +165,19 @@ def test_the_result_page_without_answers_goes_back_to_the_questionnaire(app: Fla
 
 
 def test_suggestions_answer_a_fragment_to_htmx_and_a_page_otherwise(client: FlaskClient) -> None:
-    fragment = client.get("/communes/suggestions?field=home&home=st+mal",
-                          headers={"HX-Request": "true"})
+    fragment = client.get(
+        "/communes/suggestions?field=home&home=st+mal", headers={"HX-Request": "true"}
+    )
     assert fragment.data.decode().lstrip().startswith('<datalist id="home-suggestions">')
     assert 'value="Saint-Malo (35400)"' in fragment.data.decode()
     assert "HX-Request" in fragment.headers["Vary"]
     page = client.get("/communes/suggestions?field=home&home=st+mal")
     assert "<html" in page.data.decode() and "Saint-Malo (35400)" in page.data.decode()
     assert "HX-Request" in page.headers["Vary"]
-    boosted = client.get("/communes/suggestions?field=home&home=st+mal",
-                         headers={"HX-Request": "true", "HX-Boosted": "true"})
+    boosted = client.get(
+        "/communes/suggestions?field=home&home=st+mal",
+        headers={"HX-Request": "true", "HX-Boosted": "true"},
+    )
     assert "<html" in boosted.data.decode()
 
 
