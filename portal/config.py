@@ -70,9 +70,6 @@ def load(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         # How many sites the locator lists for each operator.
         "LOCATOR_SITES_SHOWN": int(os.environ.get("LOCATOR_SITES_SHOWN", "5")),
-        # geopy's BANFrance geocoder refines a street address; off by default, nothing
-        # depends on it, and it is the only outbound request the portal could make.
-        "GEOCODER_BAN_ENABLED": _flag("GEOCODER_BAN_ENABLED"),
         # CCTP 3.7: the mediator of France compétences is named on every page and document.
         "MEDIATOR_POSTAL_ADDRESS": os.environ.get(
             "MEDIATOR_POSTAL_ADDRESS",
