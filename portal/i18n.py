@@ -86,6 +86,22 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["km"] = format_km
     app.jinja_env.filters["weekday"] = weekday_name
 
+    from types import SimpleNamespace
+
+    from portal.booking import rules as booking_rules
+    from portal.mediation import rules as mediation_rules
+
+    # The contract's delays, for the sentences that state them to people.
+    contract = SimpleNamespace(
+        FIRST_APPOINTMENT_WORKING_DAYS=booking_rules.FIRST_APPOINTMENT_WORKING_DAYS,
+        COMPLAINT_ACKNOWLEDGEMENT_DAYS=mediation_rules.COMPLAINT_ACKNOWLEDGEMENT_DAYS,
+        COMPLAINT_ANSWER_DAYS=mediation_rules.COMPLAINT_ANSWER_DAYS,
+    )
+
     @app.context_processor
     def inject_i18n() -> dict[str, object]:
-        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
+        return {
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "contract": contract,
+        }
