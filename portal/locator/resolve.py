@@ -10,6 +10,7 @@ from wtforms import RadioField, SelectChoice, StringField
 from portal.geo.gazetteer import Commune, get_gazetteer
 from portal.locator import places
 from portal.locator.forms import PLACE_ERRORS
+from portal.network.territory import lot_for_region
 
 
 @dataclass
@@ -19,8 +20,6 @@ class FieldResolution:
 
 
 def candidate_label(commune: Commune) -> str:
-    from portal.network.territory import lot_for_region
-
     lot = lot_for_region(commune.region)
     where = lot.name if lot else commune.name
     codes = ", ".join(commune.postal_codes[:3])

@@ -11,9 +11,11 @@ from werkzeug.wrappers import Response
 from portal.clock import today_in_france
 from portal.extensions import db
 from portal.locator.forms import OrientationForm
+from portal.locator.places import Place
 from portal.locator.resolve import resolve_field
 from portal.locator.services import locate
-from portal.orientation.rules import Answers, Situation, orient
+from portal.locator.views import place_from_ref
+from portal.orientation.rules import Answers, Orientation, Reason, Route, Situation, orient
 from portal.orientation.services import record_contact
 from portal.reference import Motif
 
@@ -77,19 +79,13 @@ def submit() -> Response | tuple[str, int]:
     return redirect(url_for("public.result"), code=303)
 
 
-def _place_ref(place: object) -> dict[str, str | None]:
-    from portal.locator.places import Place
-
-    assert isinstance(place, Place)
+def _place_ref(place: Place) -> dict[str, str | None]:
     commune = place.commune
     return {"insee": commune.insee if commune else None, "postal_code": place.postal_code}
 
 
 @bp.get("/resultat")
 def result() -> Response | str:
-    from portal.locator.views import place_from_ref
-    from portal.orientation.rules import Orientation, Reason, Route
-
     saved = session.get(SESSION_KEY)
     if not saved:
         return redirect(url_for("public.home"), code=303)
