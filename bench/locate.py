@@ -70,7 +70,7 @@ def gazetteer_load() -> str:
 def sample_postal_codes() -> list[str]:
     from portal.geo.gazetteer import get_gazetteer
 
-    codes = sorted({code for commune in get_gazetteer()._communes for code in commune.postal_codes})
+    codes = sorted({code for commune in get_gazetteer() for code in commune.postal_codes})
     rng = random.Random(2026)
     return [rng.choice(codes) for _ in range(REQUESTS)]
 

@@ -6,7 +6,7 @@ from datetime import date, time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, request, session
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from werkzeug.wrappers import Response
 
 bp = Blueprint("i18n", __name__)
@@ -67,16 +67,13 @@ def format_km(value: float) -> str:
 
 
 def weekday_name(index: int) -> str:
-    from flask_babel import format_date
-
-    # 2024-01-01 was a Monday: index 0 = Monday, as in Python's date.weekday().
-    return str(format_date(date(2024, 1, 1 + index), "EEEE")).capitalize()
+    """A weekday heading a line: « Lundi », "Monday"."""
+    return weekday_in_text(index).capitalize()
 
 
 def weekday_in_text(index: int) -> str:
     """A weekday inside a sentence: « mardi » in French, "Tuesday" in English."""
-    from flask_babel import format_date
-
+    # 2024-01-01 was a Monday: index 0 = Monday, as in Python's date.weekday().
     return str(format_date(date(2024, 1, 1 + index), "EEEE"))
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField
@@ -11,6 +14,14 @@ from portal.forms import yes_no
 from portal.locator.places import PlaceErrorCode
 from portal.orientation.labels import MOTIFS, SITUATIONS
 from portal.orientation.rules import MAX_AGE, MIN_AGE
+
+FORM_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+def form_key(value: str | None) -> str:
+    """The idempotency key of a questionnaire (uuid4 hex); anything else gets a fresh one."""
+    return value if value and FORM_KEY.match(value) else uuid.uuid4().hex
+
 
 PLACE_ERRORS = {
     PlaceErrorCode.EMPTY: _l("Indiquez une commune ou un code postal."),
@@ -85,7 +96,7 @@ class OrientationForm(FlaskForm):
         + [SelectChoice(value.value, label) for value, label in MOTIFS.items()],
         validators=[Optional()],
     )
-    key = HiddenField()
+    key = HiddenField(filters=[form_key])
 
 
 class NearbyForm(FlaskForm):

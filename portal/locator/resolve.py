@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from wtforms import RadioField, SelectChoice, StringField
@@ -43,3 +44,17 @@ def resolve_field(text_field: StringField, choice_field: RadioField) -> FieldRes
     choice_field.choices = [SelectChoice(c.insee, candidate_label(c)) for c in found.candidates]
     choice_field.errors = [str(_("Plusieurs communes correspondent : choisissez la vôtre."))]
     return FieldResolution(candidates=found.candidates)
+
+
+def resolve_places(form: Any) -> tuple[places.Place, places.Place | None] | None:
+    """Validate a form with `home`/`work` place fields (and their `_choice` radios).
+
+    Returns the home and optional workplace, or None when the person must correct or complete
+    something: each field then carries its message, or the candidates to choose from.
+    """
+    valid = form.validate()
+    home = resolve_field(form.home, form.home_choice) if form.home.data else None
+    work = resolve_field(form.work, form.work_choice) if form.work.data else None
+    if not valid or home is None or home.place is None or (work is not None and work.place is None):
+        return None
+    return home.place, work.place if work is not None else None

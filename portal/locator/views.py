@@ -11,7 +11,7 @@ from portal.geo.gazetteer import get_gazetteer
 from portal.htmx import render
 from portal.locator import places
 from portal.locator.forms import NearbyForm
-from portal.locator.resolve import resolve_field
+from portal.locator.resolve import resolve_places
 from portal.locator.services import locate
 from portal.network.hours import ExtendedWindow, week_schedule
 from portal.network.models import Modality
@@ -56,17 +56,11 @@ def nearby() -> tuple[str, int] | str:
     form = NearbyForm(request.args)
     if not request.args:
         return render_template("locator/nearby.html", form=form, location=None)
-    valid = form.validate()
-    home = resolve_field(form.home, form.home_choice) if form.home.data else None
-    work = resolve_field(form.work, form.work_choice) if form.work.data else None
-    if not valid or home is None or home.place is None or (work and not work.place):
+    resolved = resolve_places(form)
+    if resolved is None:
         return render_template("locator/nearby.html", form=form, location=None), 422
-    location = locate(
-        db.session,
-        home.place,
-        work.place if work else None,
-        sites_shown=current_app.config["LOCATOR_SITES_SHOWN"],
-    )
+    home, work = resolved
+    location = locate(db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"])
     return render_template("locator/nearby.html", form=form, location=location)
 
 

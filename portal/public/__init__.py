@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask_babel import get_locale
@@ -11,8 +12,8 @@ from werkzeug.wrappers import Response
 from portal.clock import today_in_france
 from portal.extensions import db
 from portal.locator.forms import OrientationForm
-from portal.locator.places import Place
-from portal.locator.resolve import resolve_field
+from portal.locator.places import Place, PlaceError
+from portal.locator.resolve import resolve_places
 from portal.locator.services import locate
 from portal.locator.views import place_from_ref
 from portal.orientation.rules import Answers, Orientation, Reason, Route, Situation, orient
@@ -34,14 +35,10 @@ def home() -> str:
 @bp.post("/")
 def submit() -> Response | tuple[str, int]:
     form = OrientationForm()
-    valid = form.validate()
-    home = resolve_field(form.home, form.home_choice) if form.home.data else None
-    work = resolve_field(form.work, form.work_choice) if form.work.data else None
-    located = home is not None and home.place is not None and (work is None or work.place)
-    if not valid or not located:
+    resolved = resolve_places(form)
+    if resolved is None:
         return render_template("public/home.html", form=form), 422
-
-    assert home is not None and home.place is not None  # for the type checker
+    home, work = resolved
     answers = Answers(
         situation=Situation(form.situation.data),
         cadre=form.cadre.data == "1",
@@ -50,12 +47,11 @@ def submit() -> Response | tuple[str, int]:
         suivi_autre_operateur=form.suivi.data == "1",
     )
     orientation = orient(answers)
-    work_place = work.place if work else None
-    location = locate(db.session, home.place, work_place, sites_shown=0)
+    location = locate(db.session, home, work, sites_shown=0)
     primary = location.primary
     record_contact(
         db.session,
-        key=form.key.data or uuid.uuid4().hex,
+        key=form.key.data,
         on=today_in_france(),
         situation=answers.situation,
         orientation=orientation,
@@ -73,8 +69,8 @@ def submit() -> Response | tuple[str, int]:
         "alternatives": [r.value for r in orientation.alternatives],
         "reasons": [r.value for r in orientation.reasons],
         "motif": form.motif.data or "",
-        "home": _place_ref(home.place),
-        "work": _place_ref(work_place) if work_place else None,
+        "home": _place_ref(home),
+        "work": _place_ref(work) if work else None,
     }
     return redirect(url_for("public.result"), code=303)
 
@@ -86,16 +82,20 @@ def _place_ref(place: Place) -> dict[str, str | None]:
 
 @bp.get("/resultat")
 def result() -> Response | str:
-    saved = session.get(SESSION_KEY)
-    if not saved:
+    saved: dict[str, Any] = session.get(SESSION_KEY) or {}
+    try:
+        orientation = Orientation(
+            Route(saved["route"]),
+            tuple(Route(r) for r in saved["alternatives"]),
+            tuple(Reason(r) for r in saved["reasons"]),
+        )
+        home = place_from_ref(saved["home"])
+        work = place_from_ref(saved["work"]) if saved.get("work") else None
+    except (TypeError, KeyError, ValueError, PlaceError):
+        # No answer yet, or one saved before a release that changed its shape or the
+        # gazetteer (a commune merged away): ask again rather than fail.
+        session.pop(SESSION_KEY, None)
         return redirect(url_for("public.home"), code=303)
-    orientation = Orientation(
-        Route(saved["route"]),
-        tuple(Route(r) for r in saved["alternatives"]),
-        tuple(Reason(r) for r in saved["reasons"]),
-    )
-    home = place_from_ref(saved["home"])
-    work = place_from_ref(saved["work"]) if saved.get("work") else None
     location = locate(db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"])
     return render_template(
         "public/result.html",

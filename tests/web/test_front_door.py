@@ -207,3 +207,20 @@ def test_a_post_without_csrf_token_is_refused(database_url: str, tmp_path: objec
     app = make_app(database_url, Path(str(tmp_path)), WTF_CSRF_ENABLED=True)
     response = app.test_client().post("/", data={"home": "Brest", **ANSWERS})
     assert response.status_code == 400
+
+
+def test_a_tampered_form_key_is_replaced_not_stored(app: Flask, client: FlaskClient) -> None:
+    before = contacts(app)
+    response = client.post("/", data={"home": "Brest", "key": "x" * 300, **ANSWERS})
+    assert response.status_code == 303
+    assert contacts(app) == before + 1
+
+
+def test_an_answer_that_can_no_longer_be_read_asks_again(client: FlaskClient) -> None:
+    stale = {"route": "apec", "alternatives": [], "reasons": [], "home": {"insee": "99999"}}
+    with client.session_transaction() as s:
+        s["orientation"] = stale
+    response = client.get("/resultat")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/")
+    with client.session_transaction() as s:
+        assert "orientation" not in s
