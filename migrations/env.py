@@ -19,6 +19,15 @@ def _app():  # type: ignore[no-untyped-def]
     return app
 
 
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write our UTCDateTime as the column type it stores, so revisions import no app code."""
+    from portal.db import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_online() -> None:
     app = _app()
     with app.app_context():
@@ -30,6 +39,7 @@ def run_migrations_online() -> None:
                 target_metadata=Base.metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                render_item=_render_item,
             )
             with context.begin_transaction():
                 context.run_migrations()

@@ -47,6 +47,11 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 def load(instance_path: Path) -> dict[str, Any]:
     instance_path.mkdir(parents=True, exist_ok=True)
     url = database_url(instance_path)
@@ -55,8 +60,12 @@ def load(instance_path: Path) -> dict[str, Any]:
         engine_options["connect_args"] = {"check_same_thread": False}
     else:
         engine_options["pool_pre_ping"] = True
+    portal_env = os.environ.get("PORTAL_ENV", "development").strip().lower()
+    smtp_host = os.environ.get("SMTP_HOST", "").strip()
     return {
         "SECRET_KEY": _secret_key(instance_path),
+        # "production" turns off the development helpers (the /dev/mailbox page).
+        "PORTAL_ENV": portal_env,
         "SQLALCHEMY_ENGINES": {"default": engine_options},
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
@@ -78,4 +87,34 @@ def load(instance_path: Path) -> dict[str, Any]:
         "MEDIATOR_URL": os.environ.get(
             "MEDIATOR_URL", "https://www.francecompetences.fr/mediateur/"
         ),
+        # Links in e-mails sent outside a request (reminders from cron) start with this.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Booking. Slots are materialised this many days ahead: more than the 30 working days
+        # of CCTP 3.3 even across Christmas.
+        "BOOKING_HORIZON_DAYS": _int("BOOKING_HORIZON_DAYS", 63),
+        "BOOKING_MIN_NOTICE_HOURS": _int("BOOKING_MIN_NOTICE_HOURS", 3),
+        # The signed link moves or cancels an appointment until this many hours before it.
+        "BOOKING_CHANGE_CUTOFF_HOURS": _int("BOOKING_CHANGE_CUTOFF_HOURS", 24),
+        "REMINDER_DAYS_BEFORE": _int("REMINDER_DAYS_BEFORE", 2),
+        # A waiting request (« demande en attente ») is called back within this many working
+        # days, and always before its legal deadline.
+        "WAITING_CALL_BACK_WORKING_DAYS": _int("WAITING_CALL_BACK_WORKING_DAYS", 5),
+        # E-mail: a local mailbox (a Maildir under instance/) unless SMTP_HOST is set.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if smtp_host else "mailbox"),
+        "MAIL_MAILBOX_PATH": os.environ.get("MAIL_MAILBOX_PATH", str(instance_path / "mailbox")),
+        "MAIL_FROM": os.environ.get(
+            "MAIL_FROM", "Conseil en évolution professionnelle <ne-pas-repondre@cep-portal.example>"
+        ),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "SMTP_HOST": smtp_host,
+        "SMTP_PORT": _int("SMTP_PORT", 587),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", True),
+        "SMTP_SSL": _flag("SMTP_SSL"),
+        "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 20),
+        # Staff sign-in: failures allowed per e-mail and per address within the window.
+        "LOGIN_MAX_FAILURES_PER_EMAIL": _int("LOGIN_MAX_FAILURES_PER_EMAIL", 5),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_FAILURE_WINDOW_MINUTES": _int("LOGIN_FAILURE_WINDOW_MINUTES", 15),
     }

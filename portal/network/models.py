@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -63,6 +64,10 @@ class Operator(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     postal_address: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Booking policy, from the field (Sauléa L1013): offer remote slots only when no in-person
+    # slot is free within this many days in the person's area, unless they ask for remote.
+    # 0 offers remote slots alongside in-person ones from the start.
+    in_person_first_days: Mapped[int] = mapped_column(SmallInteger, default=10)
 
     sites: Mapped[list[Site]] = relationship(back_populates="operator", order_by="Site.name")
 
@@ -98,6 +103,12 @@ class Site(Base):
         order_by="(OpeningHours.weekday, OpeningHours.opens)",
         cascade="all, delete-orphan",
     )
+    closures: Mapped[list[SiteClosure]] = relationship(
+        back_populates="site", order_by="SiteClosure.starts_on", cascade="all, delete-orphan"
+    )
+    # Raised on every change of the site, its hours or closures: caches and materialised
+    # slots compare it with the version they were built from.
+    version: Mapped[int] = mapped_column(default=1)
 
     @property
     def modalities(self) -> list[Modality]:
@@ -128,6 +139,25 @@ class OpeningHours(Base):
     site: Mapped[Site] = relationship(back_populates="hours")
 
 
+class SiteClosure(Base):
+    """Days a site is closed besides public holidays (summer, Christmas, works…).
+
+    CCTP 3.3 asks for continuity of service in summer and at Christmas: closures are checked
+    against that rule and no slot is offered on a closed day.
+    """
+
+    __tablename__ = "site_closure"
+    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    site: Mapped[Site] = relationship(back_populates="closures")
+
+
 advisor_site = Table(
     "advisor_site",
     Base.metadata,
@@ -156,9 +186,23 @@ class StaffMember(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of the sign-in cookie: raising it (password change, deactivation) signs out
+    # every open session of this person.
+    session_version: Mapped[int] = mapped_column(default=1)
 
     operator: Mapped[Operator | None] = relationship()
     sites: Mapped[list[Site]] = relationship(secondary=advisor_site, order_by="Site.name")
+
+    # The four attributes Flask-Login expects of a user, without importing Flask here.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
 
 __all__ = [
@@ -166,6 +210,7 @@ __all__ = [
     "OpeningHours",
     "Operator",
     "Site",
+    "SiteClosure",
     "SiteKind",
     "StaffMember",
     "StaffRole",

@@ -14,6 +14,8 @@ class Lot:
     number: int
     name: str
     region_code: str
+    # Appointments are shown in the lot's local time (CCTP 3.3: hours are set per territory).
+    timezone: str = "Europe/Paris"
 
     def as_json(self) -> dict[str, object]:
         return {"number": self.number, "name": self.name, "region_code": self.region_code}
@@ -32,12 +34,12 @@ LOTS: tuple[Lot, ...] = (
     Lot(10, "Bretagne", "53"),
     Lot(11, "Bourgogne-Franche-Comté", "27"),
     Lot(12, "Centre-Val de Loire", "24"),
-    Lot(13, "La Réunion", "04"),
-    Lot(14, "Guadeloupe", "01"),
-    Lot(15, "Martinique", "02"),
+    Lot(13, "La Réunion", "04", "Indian/Reunion"),
+    Lot(14, "Guadeloupe", "01", "America/Guadeloupe"),
+    Lot(15, "Martinique", "02", "America/Martinique"),
     Lot(16, "Corse", "94"),
-    Lot(17, "Guyane", "03"),
-    Lot(18, "Mayotte", "06"),
+    Lot(17, "Guyane", "03", "America/Cayenne"),
+    Lot(18, "Mayotte", "06", "Indian/Mayotte"),
 )
 
 LOT_BY_NUMBER = {lot.number: lot for lot in LOTS}

@@ -1,0 +1,28 @@
+"""The staff side of an operator: sites and hours, availability, waiting requests, delays.
+
+One blueprint under /pro; each screen family lives in its own module.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("manage", __name__, url_prefix="/pro")
+
+
+def init_app(app: Flask) -> None:
+    from portal.manage import (  # noqa: F401  (they register their routes on bp)
+        availability_views,
+        home_views,
+        indicator_views,
+        network_views,
+        queue_views,
+    )
+
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def staff_navigation() -> dict[str, object]:
+        from portal.manage.nav import STAFF_NAV
+
+        return {"staff_nav": STAFF_NAV}

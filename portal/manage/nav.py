@@ -1,0 +1,20 @@
+"""The staff navigation: one entry per screen, shown to the roles that may open it."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.network.models import StaffRole
+
+ADVISOR = (StaffRole.ADVISOR,)
+MANAGER = (StaffRole.MANAGER,)
+OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
+
+STAFF_NAV = (
+    ("manage.home", _l("Accueil"), OPERATOR_STAFF),
+    ("manage.my_appointments", _l("Mes rendez-vous"), OPERATOR_STAFF),
+    ("manage.waiting", _l("Demandes en attente"), OPERATOR_STAFF),
+    ("manage.sites", _l("Sites et horaires"), MANAGER),
+    ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
+    ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
+)
