@@ -43,4 +43,10 @@ def seed_demo(force: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from portal.auth import cli as auth_cli
+    from portal.booking import cli as booking_cli
+    from portal.mail import cli as mail_cli
+
+    for feature in (auth_cli, booking_cli, mail_cli):
+        feature.register(cep)
     app.cli.add_command(cep)

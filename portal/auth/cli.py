@@ -1,0 +1,9 @@
+"""`flask cep set-password` (stub: the auth work fills it in)."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this feature's commands to the `flask cep` group."""

@@ -1,0 +1,31 @@
+"""The signed link that lets a person move or cancel their appointment without a password.
+
+The token names the request, not one appointment, so that it keeps working after a move.
+It carries no personal data and cannot be forged without SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SALT = "cep.booking.manage"
+# A link older than this is refused even before its appointment's cut-off.
+MAX_AGE_SECONDS = 120 * 24 * 3600
+
+
+class InvalidLink(Exception):
+    """Tampered, expired, or for a request that no longer exists."""
+
+
+def manage_token(secret_key: str, request_id: int) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=SALT).dumps({"r": request_id})
+
+
+def request_id_from_token(secret_key: str, token: str) -> int:
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=SALT).loads(token, max_age=MAX_AGE_SECONDS)
+    except BadSignature as error:  # SignatureExpired is a BadSignature
+        raise InvalidLink(str(error)) from error
+    if not isinstance(data, dict) or not isinstance(data.get("r"), int):
+        raise InvalidLink("unexpected payload")
+    return int(data["r"])
