@@ -34,12 +34,21 @@ def upgrade(revision: str) -> None:
 @click.option("--force", is_flag=True, help="Load even if operators already exist.")
 def seed_demo(force: bool) -> None:
     """Load the deterministic demo network (18 fictional operators) when the base is empty."""
+    from portal.booking.slots import materialise_slots
+    from portal.clock import today_in_france
     from portal.demo import load_demo
     from portal.extensions import db
 
     created = load_demo(db.session, force=force)
     db.session.commit()
     click.echo(created)
+    report = materialise_slots(
+        db.session,
+        today=today_in_france(),
+        horizon_days=current_app.config["BOOKING_HORIZON_DAYS"],
+    )
+    db.session.commit()
+    click.echo(f"slots: {report.created} created, {report.withdrawn} withdrawn")
 
 
 def init_app(app: Flask) -> None:

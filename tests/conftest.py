@@ -69,7 +69,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         from portal.demo import load_demo
         from portal.extensions import db
 
+        from portal.booking.slots import materialise_slots
+        from portal.clock import today_in_france
+
         load_demo(db.session)
+        db.session.commit()
+        materialise_slots(db.session, today=today_in_france())
         db.session.commit()
     yield application
     with application.app_context():

@@ -13,6 +13,7 @@ from datetime import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.demo.availability import add_demo_availability
 from portal.demo.names import FIRST_NAMES, LAST_NAMES, PARTNERS, STREETS
 from portal.geo.gazetteer import Commune, Gazetteer, get_gazetteer
 from portal.network.models import OpeningHours, Operator, Site, SiteKind, StaffMember, StaffRole
@@ -209,4 +210,8 @@ def load_demo(session: Session, *, force: bool = False, gazetteer: Gazetteer | N
         counts["sites"] += len(sites)
         counts["staff"] += len(staff)
     session.flush()
-    return "demo data loaded: {operators} operators, {sites} sites, {staff} staff".format(**counts)
+    counts["windows"] = add_demo_availability(session)
+    return (
+        "demo data loaded: {operators} operators, {sites} sites, {staff} staff, "
+        "{windows} availability windows".format(**counts)
+    )

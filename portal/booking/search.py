@@ -1,0 +1,393 @@
+"""Finding free slots for a person, before their legal deadline.
+
+The search looks at the person's area (the operator's sites nearest to them) and at remote
+slots, applies the operator's remote policy, and when nothing is free before the deadline it
+widens step by step: remote slots, then every site of the lot, then a closer site of a
+neighbouring lot (an exception, traced with its reason when booked). A free slot is one not
+withdrawn and without a live appointment; a handful of indexed queries, whatever the lot size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from portal.booking.models import LIVE_STATUSES, Appointment, Slot
+from portal.booking.slots import operator_timezone
+from portal.locator.services import NearbySite, nearest_sites, sphere_km
+from portal.network.hours import EXTENDED_WINDOWS, ExtendedWindow
+from portal.network.models import Modality, Operator, Site
+
+EARLIEST_SHOWN = 6
+# A neighbouring lot's site is offered only when closer than this, and than the nearest own
+# site with a free slot (CCTP 1.2.4: the competent operator is the rule, this the exception).
+NEIGHBOUR_RADIUS_KM = 40.0
+REMOTE = (Modality.TELEPHONE, Modality.VISIO)
+
+
+class PartOfDay(StrEnum):
+    """The extended hours of CCTP 3.3, as a person filters by them."""
+
+    MORNING = "matin"
+    MIDDAY = "midi"
+    EVENING = "soir"
+
+
+_PART_WINDOWS = {
+    PartOfDay.MORNING: EXTENDED_WINDOWS[ExtendedWindow.MORNING],
+    PartOfDay.MIDDAY: EXTENDED_WINDOWS[ExtendedWindow.MIDDAY],
+    PartOfDay.EVENING: EXTENDED_WINDOWS[ExtendedWindow.EVENING],
+}
+
+
+class Widening(StrEnum):
+    NONE = "none"  # something was free in the person's area
+    REMOTE = "remote"  # only remote slots were free in time
+    FURTHER_SITES = "further_sites"  # only sites further away in the lot
+    NEIGHBOUR_LOT = "neighbour_lot"  # only a closer site of a neighbouring lot
+    NOTHING = "nothing"  # nothing before the deadline: a waiting request
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    modality: Modality | None = None
+    site_id: int | None = None
+    part_of_day: PartOfDay | None = None
+    week: date | None = None  # the Monday of the week to show; None: the earliest's
+
+    @property
+    def asks_remote(self) -> bool:
+        return self.modality in REMOTE
+
+
+@dataclass(frozen=True, slots=True)
+class FreeSlot:
+    slot: Slot
+    starts: datetime  # local time of the operator
+    ends: datetime
+    site: Site | None
+    distance_km: float | None
+    modalities: tuple[Modality, ...]
+
+    @property
+    def day(self) -> date:
+        return self.starts.date()
+
+
+@dataclass
+class SearchResult:
+    operator: Operator
+    deadline: date
+    area: tuple[NearbySite, ...]
+    widening: Widening
+    earliest: list[FreeSlot]
+    week: date
+    days: dict[date, list[FreeSlot]]
+    first_week: date
+    last_week: date
+    remote_held_back: bool = False
+    # Set when the slots come from a neighbouring lot: the operator and the reason to trace.
+    neighbour: Operator | None = None
+    sites: dict[int, NearbySite] = field(default_factory=dict)
+
+    @property
+    def has_previous_week(self) -> bool:
+        return self.week > self.first_week
+
+    @property
+    def has_next_week(self) -> bool:
+        return self.week < self.last_week
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def matches_part_of_day(starts: datetime, part: PartOfDay | None) -> bool:
+    if part is None:
+        return True
+    opens, closes = _PART_WINDOWS[part]
+    return opens <= starts.time() < closes
+
+
+def search_slots(
+    session: Session,
+    *,
+    operator: Operator,
+    latitude: float,
+    longitude: float,
+    deadline: date,
+    now: datetime,
+    min_notice: timedelta,
+    area_size: int = 5,
+    criteria: Criteria = Criteria(),
+) -> SearchResult:
+    tz = operator_timezone(operator)
+    area = nearest_sites(session, operator, latitude, longitude, area_size)
+    sites = {nearby.site.id: nearby for nearby in area}
+    start = now + min_notice
+    end = datetime.combine(deadline + timedelta(days=1), time(0), tz).astimezone(UTC)
+    area_ids = list(sites)
+
+    remote_ok = criteria.asks_remote or _remote_allowed(session, operator, area_ids, start, end, tz)
+    widening = Widening.NONE
+    neighbour: Operator | None = None
+    scope = _scope(operator.id, area_ids, remote_ok, criteria)
+    earliest = _earliest(session, scope, start, end)
+    if not earliest and criteria.site_id is None:
+        for step in (Widening.REMOTE, Widening.FURTHER_SITES):
+            if step is Widening.REMOTE and remote_ok:
+                continue
+            if step is Widening.REMOTE and criteria.modality is Modality.PRESENTIEL:
+                continue
+            scope = _widened_scope(operator.id, step, criteria)
+            earliest = _earliest(session, scope, start, end)
+            if earliest:
+                widening = step
+                remote_ok = remote_ok or step is Widening.REMOTE
+                break
+        if not earliest and criteria.modality not in REMOTE:
+            neighbour, scope, earliest = _neighbour_lot(
+                session, operator, latitude, longitude, start, end
+            )
+            if earliest:
+                widening = Widening.NEIGHBOUR_LOT
+        if not earliest:
+            widening = Widening.NOTHING
+    first_week = monday(start.astimezone(tz).date())
+    last_week = monday(deadline)
+    week = criteria.week or (
+        monday(earliest[0].starts_at.astimezone(tz).date()) if earliest else first_week
+    )
+    week = min(max(monday(week), first_week), last_week)
+    week_start = max(start, datetime.combine(week, time(0), tz).astimezone(UTC))
+    week_end = min(end, datetime.combine(week + timedelta(days=7), time(0), tz).astimezone(UTC))
+    in_week = (
+        _free(session, scope, week_start, week_end, None) if widening != Widening.NOTHING else []
+    )
+
+    in_person_anywhere = criteria.site_id is not None or widening in (
+        Widening.FURTHER_SITES,
+        Widening.NEIGHBOUR_LOT,
+    )
+
+    def present(slot: Slot) -> FreeSlot:
+        return _present(
+            slot, tz, (latitude, longitude), criteria, remote_ok, in_person_anywhere, sites
+        )
+
+    days: dict[date, list[FreeSlot]] = {}
+    for slot in in_week:
+        free = present(slot)
+        if matches_part_of_day(free.starts, criteria.part_of_day) and free.modalities:
+            days.setdefault(free.day, []).append(free)
+    return SearchResult(
+        operator=operator,
+        deadline=deadline,
+        area=area,
+        widening=widening,
+        earliest=_one_per_place([present(slot) for slot in earliest]),
+        week=week,
+        days=days,
+        first_week=first_week,
+        last_week=last_week,
+        remote_held_back=not remote_ok,
+        neighbour=neighbour,
+        sites=sites,
+    )
+
+
+def _live_appointment() -> ColumnElement[bool]:
+    return exists().where(Appointment.slot_id == Slot.id, Appointment.status.in_(LIVE_STATUSES))
+
+
+def _free(
+    session: Session, scope: ColumnElement[bool], start: datetime, end: datetime, limit: int | None
+) -> list[Slot]:
+    query: Select[Slot] = (
+        select(Slot)
+        .where(
+            scope,
+            Slot.withdrawn_at.is_(None),
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            ~_live_appointment(),
+        )
+        .order_by(Slot.starts_at, Slot.id)
+        .options(joinedload(Slot.site))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def _earliest(
+    session: Session, scope: ColumnElement[bool], start: datetime, end: datetime
+) -> list[Slot]:
+    """The first free slots of each site (and of remote-only windows): one query."""
+    rank = (
+        func.row_number()
+        .over(partition_by=Slot.site_id, order_by=(Slot.starts_at, Slot.id))
+        .label("rank")
+    )
+    ranked = (
+        select(Slot.id, rank)
+        .where(
+            scope,
+            Slot.withdrawn_at.is_(None),
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            ~_live_appointment(),
+        )
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(Slot)
+            .join(ranked, ranked.c.id == Slot.id)
+            .where(ranked.c.rank <= 2)
+            .order_by(Slot.starts_at, Slot.id)
+            .limit(EARLIEST_SHOWN * 4)
+            .options(joinedload(Slot.site))
+        )
+    )
+
+
+def _one_per_place(slots: list[FreeSlot]) -> list[FreeSlot]:
+    """The earliest slot of each site, and of each remote modality, soonest first."""
+    chosen: dict[object, FreeSlot] = {}
+    for free in slots:
+        if not free.modalities:
+            continue
+        key: object = free.site.id if free.site else free.modalities
+        chosen.setdefault(key, free)
+    return sorted(chosen.values(), key=lambda f: f.starts)[:EARLIEST_SHOWN]
+
+
+def _modality_scope(
+    criteria: Criteria, remote_ok: bool, area_ids: list[int]
+) -> ColumnElement[bool]:
+    in_person = and_(Slot.offers_presentiel, Slot.site_id.in_(area_ids)) if area_ids else false()
+    if criteria.modality is Modality.PRESENTIEL:
+        return in_person
+    if criteria.modality is Modality.TELEPHONE:
+        return Slot.offers_telephone.is_(True)
+    if criteria.modality is Modality.VISIO:
+        return Slot.offers_visio.is_(True)
+    if remote_ok:
+        return or_(in_person, Slot.offers_telephone, Slot.offers_visio)
+    return in_person
+
+
+def _scope(
+    operator_id: int, area_ids: list[int], remote_ok: bool, criteria: Criteria
+) -> ColumnElement[bool]:
+    scope = and_(Slot.operator_id == operator_id, _modality_scope(criteria, remote_ok, area_ids))
+    if criteria.site_id is not None:
+        scope = and_(scope, Slot.site_id == criteria.site_id)
+    return scope
+
+
+def _widened_scope(operator_id: int, step: Widening, criteria: Criteria) -> ColumnElement[bool]:
+    if step is Widening.REMOTE:
+        return and_(Slot.operator_id == operator_id, or_(Slot.offers_telephone, Slot.offers_visio))
+    if criteria.modality in REMOTE:
+        return false()
+    return and_(Slot.operator_id == operator_id, Slot.offers_presentiel, Slot.site_id.is_not(None))
+
+
+def _remote_allowed(
+    session: Session,
+    operator: Operator,
+    area_ids: list[int],
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+) -> bool:
+    """Sauléa L1013: remote only when no in-person slot is free within N days in the area."""
+    days = operator.in_person_first_days
+    if days <= 0 or not area_ids:
+        return True
+    horizon = min(end, start + timedelta(days=days))
+    in_person = session.scalar(
+        select(Slot.id)
+        .where(
+            Slot.operator_id == operator.id,
+            Slot.site_id.in_(area_ids),
+            Slot.offers_presentiel,
+            Slot.withdrawn_at.is_(None),
+            Slot.starts_at >= start,
+            Slot.starts_at < horizon,
+            ~_live_appointment(),
+        )
+        .limit(1)
+    )
+    return in_person is None
+
+
+def _neighbour_lot(
+    session: Session,
+    operator: Operator,
+    latitude: float,
+    longitude: float,
+    start: datetime,
+    end: datetime,
+) -> tuple[Operator | None, ColumnElement[bool], list[Slot]]:
+    rows = session.execute(
+        select(Site.id, Site.operator_id, Site.latitude, Site.longitude).where(
+            Site.operator_id != operator.id, Site.active.is_(True), Site.offers_presentiel
+        )
+    ).all()
+    near = sorted(
+        (sphere_km(latitude, longitude, r.latitude, r.longitude), r.id, r.operator_id) for r in rows
+    )
+    close = [(km, sid, oid) for km, sid, oid in near if km <= NEIGHBOUR_RADIUS_KM][:5]
+    if not close:
+        return None, false(), []
+    scope = and_(Slot.site_id.in_([sid for _, sid, _ in close]), Slot.offers_presentiel)
+    found = _earliest(session, scope, start, end)
+    if not found:
+        return None, false(), []
+    neighbour = session.get(Operator, found[0].operator_id)
+    scope = and_(scope, Slot.operator_id == found[0].operator_id)
+    return neighbour, scope, [s for s in found if s.operator_id == found[0].operator_id]
+
+
+def _present(
+    slot: Slot,
+    tz: ZoneInfo,
+    origin: tuple[float, float],
+    criteria: Criteria,
+    remote_ok: bool,
+    in_person_anywhere: bool,
+    sites: dict[int, NearbySite],
+) -> FreeSlot:
+    """A slot as the person may book it: the modalities open to them there, and where."""
+    site = slot.site
+    in_person = site is not None and (in_person_anywhere or site.id in sites)
+    offered = [
+        m
+        for m in slot.modalities
+        if (m is Modality.PRESENTIEL and in_person) or (m in REMOTE and remote_ok)
+    ]
+    if criteria.modality is not None:
+        offered = [m for m in offered if m is criteria.modality]
+    if site is None or Modality.PRESENTIEL not in offered:
+        # A remote appointment: where the advisor sits does not matter to the person.
+        return FreeSlot(slot, *_local(slot, tz), None, None, tuple(offered))
+    nearby = sites.get(site.id)
+    distance = (
+        nearby.distance_km
+        if nearby
+        else round(sphere_km(origin[0], origin[1], site.latitude, site.longitude), 1)
+    )
+    return FreeSlot(slot, *_local(slot, tz), site, distance, tuple(offered))
+
+
+def _local(slot: Slot, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    return slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)

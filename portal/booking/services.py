@@ -1,0 +1,277 @@
+"""Booking, moving and cancelling the first appointment, and the waiting request.
+
+No double booking: the appointment is inserted in a savepoint and the database's partial
+unique index on live appointments per slot decides; the loser gets SLOT_TAKEN. A double-
+submitted form carries the same idempotency key and gets the first booking back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.booking.calendar import TERRITORIES, add_working_days
+from portal.booking.errors import BookingError, BookingErrorCode
+from portal.booking.models import (
+    Appointment,
+    AppointmentRequest,
+    AppointmentStatus,
+    Beneficiary,
+    RequestStatus,
+    Slot,
+)
+from portal.booking.slots import operator_timezone
+from portal.network.models import Modality
+from portal.reference import Motif
+
+# The wording of the consent the person gives on the booking form; raise it when it changes.
+CONSENT_VERSION = "2026-11"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    last_name: str
+    first_name: str
+    email: str
+    phone: str  # E.164
+    birth_date: date
+    locale: str = "fr"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDetails:
+    requested_on: date
+    deadline: date
+    commune_insee: str
+    territory: str
+    competent_operator_id: int
+    motif: Motif | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    request: AppointmentRequest
+    appointment: Appointment | None  # None for a waiting request
+    replayed: bool  # the same form was submitted before: nothing new was created
+
+
+def find_request(session: Session, idempotency_key: str) -> AppointmentRequest | None:
+    return session.scalar(
+        select(AppointmentRequest).where(AppointmentRequest.idempotency_key == idempotency_key)
+    )
+
+
+def live_appointment(session: Session, request: AppointmentRequest) -> Appointment | None:
+    return session.scalar(
+        select(Appointment)
+        .where(Appointment.request_id == request.id, Appointment.status == AppointmentStatus.BOOKED)
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+
+
+def check_slot(
+    session: Session,
+    *,
+    slot_id: int,
+    modality: Modality,
+    deadline: date,
+    now: datetime,
+    min_notice: timedelta,
+) -> Slot:
+    """The slot if a person may still book it in that modality before the deadline."""
+    slot = session.get(Slot, slot_id)
+    if slot is None or slot.withdrawn_at is not None or slot.starts_at < now + min_notice:
+        raise BookingError(BookingErrorCode.SLOT_UNAVAILABLE)
+    if not slot.offers(modality):
+        raise BookingError(BookingErrorCode.MODALITY_NOT_OFFERED)
+    local_day = slot.starts_at.astimezone(operator_timezone(slot.operator)).date()
+    if local_day > deadline:
+        raise BookingError(BookingErrorCode.AFTER_DEADLINE)
+    return slot
+
+
+def book_first_appointment(
+    session: Session,
+    *,
+    idempotency_key: str,
+    slot_id: int,
+    modality: Modality,
+    person: Person,
+    details: RequestDetails,
+    now: datetime,
+    min_notice: timedelta,
+    exception_reason: str | None = None,
+) -> Booked:
+    """Book a first appointment and open its request, or give back the one already booked."""
+    existing = find_request(session, idempotency_key)
+    if existing is not None:
+        return Booked(existing, live_appointment(session, existing), replayed=True)
+    slot = check_slot(
+        session,
+        slot_id=slot_id,
+        modality=modality,
+        deadline=details.deadline,
+        now=now,
+        min_notice=min_notice,
+    )
+    if slot.operator_id != details.competent_operator_id and not exception_reason:
+        raise BookingError(BookingErrorCode.WRONG_OPERATOR)
+    try:
+        with session.begin_nested():
+            request = _new_request(session, idempotency_key, person, details, now)
+            request.operator_id = slot.operator_id
+            request.exception_reason = exception_reason
+            request.status = RequestStatus.BOOKED
+            appointment = _new_appointment(slot, modality, request, sequence=0)
+            session.add(appointment)
+            session.flush()
+    except IntegrityError:
+        # Either the same form won a moment ago (same key), or another person took the slot.
+        replay = find_request(session, idempotency_key)
+        if replay is not None:
+            return Booked(replay, live_appointment(session, replay), replayed=True)
+        raise BookingError(BookingErrorCode.SLOT_TAKEN) from None
+    return Booked(request, appointment, replayed=False)
+
+
+def record_waiting_request(
+    session: Session,
+    *,
+    idempotency_key: str,
+    person: Person,
+    details: RequestDetails,
+    now: datetime,
+    call_back_working_days: int,
+) -> Booked:
+    """Nothing free before the deadline: the operator's staff call the person back."""
+    existing = find_request(session, idempotency_key)
+    if existing is not None:
+        return Booked(existing, live_appointment(session, existing), replayed=True)
+    territory = TERRITORIES[details.territory]
+    try:
+        with session.begin_nested():
+            request = _new_request(session, idempotency_key, person, details, now)
+            request.status = RequestStatus.WAITING
+            request.call_back_by = min(
+                add_working_days(details.requested_on, call_back_working_days, territory),
+                details.deadline,
+            )
+            session.flush()
+    except IntegrityError:
+        replay = find_request(session, idempotency_key)
+        if replay is None:
+            raise
+        return Booked(replay, live_appointment(session, replay), replayed=True)
+    return Booked(request, None, replayed=False)
+
+
+def can_change(appointment: Appointment, *, now: datetime, cutoff: timedelta) -> bool:
+    return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at - now > cutoff
+
+
+def move_appointment(
+    session: Session,
+    *,
+    appointment: Appointment,
+    slot_id: int,
+    modality: Modality,
+    now: datetime,
+    min_notice: timedelta,
+    cutoff: timedelta,
+) -> Appointment:
+    """Replace a booked appointment by one on another slot, or leave it as it was."""
+    if not can_change(appointment, now=now, cutoff=cutoff) or appointment.request is None:
+        raise BookingError(BookingErrorCode.NOT_CHANGEABLE)
+    if slot_id == appointment.slot_id and modality == appointment.modality:
+        raise BookingError(BookingErrorCode.SAME_SLOT)
+    request = appointment.request
+    slot = check_slot(
+        session,
+        slot_id=slot_id,
+        modality=modality,
+        deadline=request.deadline,
+        now=now,
+        min_notice=min_notice,
+    )
+    if slot.operator_id != request.operator_id:
+        raise BookingError(BookingErrorCode.WRONG_OPERATOR)
+    try:
+        with session.begin_nested():
+            appointment.status = AppointmentStatus.MOVED
+            appointment.cancelled_at = now
+            session.flush()  # frees the old slot before the new one is taken
+            moved = _new_appointment(slot, modality, request, sequence=appointment.sequence + 1)
+            session.add(moved)
+            session.flush()
+            appointment.replaced_by_id = moved.id
+            session.flush()
+    except IntegrityError:
+        session.refresh(appointment)
+        raise BookingError(BookingErrorCode.SLOT_TAKEN) from None
+    return moved
+
+
+def cancel_appointment(
+    session: Session, *, appointment: Appointment, now: datetime, cutoff: timedelta
+) -> None:
+    if not can_change(appointment, now=now, cutoff=cutoff):
+        raise BookingError(BookingErrorCode.NOT_CHANGEABLE)
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = now
+    appointment.sequence += 1
+    if appointment.request is not None:
+        appointment.request.status = RequestStatus.CANCELLED
+    session.flush()
+
+
+def _new_request(
+    session: Session, key: str, person: Person, details: RequestDetails, now: datetime
+) -> AppointmentRequest:
+    beneficiary = Beneficiary(
+        last_name=person.last_name,
+        first_name=person.first_name,
+        email=person.email,
+        phone=person.phone,
+        birth_date=person.birth_date,
+        locale=person.locale,
+        consent_at=now,
+        consent_version=CONSENT_VERSION,
+    )
+    request = AppointmentRequest(
+        idempotency_key=key,
+        beneficiary=beneficiary,
+        operator_id=details.competent_operator_id,
+        competent_operator_id=details.competent_operator_id,
+        requested_on=details.requested_on,
+        commune_insee=details.commune_insee,
+        territory=details.territory,
+        deadline=details.deadline,
+        motif=details.motif,
+        comment=details.comment,
+    )
+    session.add(request)
+    return request
+
+
+def _new_appointment(
+    slot: Slot, modality: Modality, request: AppointmentRequest, *, sequence: int
+) -> Appointment:
+    return Appointment(
+        slot_id=slot.id,
+        request=request,
+        beneficiary=request.beneficiary,
+        operator_id=slot.operator_id,
+        advisor_id=slot.advisor_id,
+        site_id=slot.site_id if modality is Modality.PRESENTIEL else None,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        modality=modality,
+        status=AppointmentStatus.BOOKED,
+        sequence=sequence,
+    )
