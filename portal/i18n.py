@@ -77,7 +77,19 @@ def weekday_in_text(index: int) -> str:
     return str(format_date(date(2024, 1, 1 + index), "EEEE"))
 
 
+def long_date(value: date) -> str:
+    """« lundi 23 novembre 2026 », "Monday, November 23, 2026"."""
+    return str(format_date(value, "full"))
+
+
+def short_day(value: date) -> str:
+    """« lun. 23 nov. », "Mon, Nov 23": a day heading in a list of slots."""
+    return str(format_date(value, "EEE d MMM" if str(get_locale()) == "fr" else "EEE, MMM d"))
+
+
 def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["short_day"] = short_day
     app.jinja_env.filters["weekday_in_text"] = weekday_in_text
     app.jinja_env.filters["hhmm"] = format_time_short
     app.jinja_env.filters["km"] = format_km

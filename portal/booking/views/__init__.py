@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from datetime import datetime
+
+from flask import Blueprint, Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from portal.booking.emails import display_phone
+from portal.booking.slots import operator_timezone
+from portal.i18n import format_time_short, long_date
+from portal.network.models import Operator
 
 bp = Blueprint("booking", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from portal.booking.views import book, manage, search  # noqa: F401  (routes on bp)
+
     app.register_blueprint(bp)
+    app.jinja_env.filters["local_moment"] = local_moment
+    app.jinja_env.filters["long_moment"] = long_moment
+    app.jinja_env.filters["phone"] = display_phone
+
+
+def local_moment(value: datetime, operator: Operator) -> datetime:
+    """A moment in the operator's own time zone (Réunion is UTC+4, Guadeloupe UTC-4…)."""
+    return value.astimezone(operator_timezone(operator))
+
+
+def long_moment(value: datetime) -> str:
+    """« lundi 23 novembre 2026 à 9 h 00 »."""
+    day, moment = long_date(value.date()), format_time_short(value.time())
+    return str(_("%(day)s à %(time)s", day=day, time=moment))
+
+
+@bp.app_errorhandler(404)
+def not_found(error: HTTPException) -> tuple[str, int]:
+    if request.path.startswith("/api/"):
+        return jsonify(error="not_found", message=_("Ressource introuvable.")), 404  # type: ignore[return-value]
+    if error.description == "invalid_link":
+        return render_template("booking/invalid_link.html"), 404
+    return render_template("not_found.html"), 404

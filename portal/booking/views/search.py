@@ -1,0 +1,95 @@
+"""The slot search: the earliest slots near the person, a week at a time, before the deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from portal.booking.forms import FilterForm
+from portal.booking.search import Criteria, FreeSlot, PartOfDay, SearchResult
+from portal.booking.views import bp
+from portal.booking.views.context import BookingPlace, booking_place, run_search
+from portal.extensions import db
+from portal.htmx import render
+from portal.network.models import Modality
+
+
+@bp.get("/rendez-vous")
+def search() -> Response | str | tuple[str, int]:
+    where = booking_place(db.session, request.args.get("commune"), request.args.get("lieu"))
+    if where is None:
+        return render_template("booking/no_place.html"), 200
+    form = FilterForm(request.args)
+    criteria = criteria_from(form)
+    result = run_search(db.session, where, criteria)
+    _site_choices(form, result)
+
+    def slot_url(free: FreeSlot) -> str:
+        modality = criteria.modality or free.modalities[0]
+        return url_for(
+            "booking.slot",
+            slot_id=free.slot.id,
+            commune=where.commune_insee,
+            modalite=modality.value,
+        )
+
+    return render(
+        "booking/search.html",
+        "booking/_partials/_slots.html",
+        **slots_context(form, result, where, criteria, slot_url, "booking.search"),
+    )
+
+
+def criteria_from(form: FilterForm) -> Criteria:
+    """The filters that passed validation; a wrong one is reported and left out."""
+    form.validate()
+    modality = (
+        Modality(form.modalite.data) if form.modalite.data and not form.modalite.errors else None
+    )
+    part = PartOfDay(form.moment.data) if form.moment.data and not form.moment.errors else None
+    site_id = None
+    if form.site.data:
+        if str(form.site.data).isdigit():
+            site_id = int(form.site.data)
+        else:
+            form.site.errors = [*form.site.errors, "invalid"]
+    week = form.semaine.data if not form.semaine.errors else None
+    return Criteria(modality=modality, site_id=site_id, part_of_day=part, week=week)
+
+
+def _site_choices(form: FilterForm, result: SearchResult) -> None:
+    from flask_babel import gettext as _
+    from wtforms import SelectChoice
+
+    form.site.choices = [SelectChoice("", _("Tous les lieux proches"))] + [
+        SelectChoice(str(nearby.site.id), nearby.site.name) for nearby in result.area
+    ]
+
+
+def slots_context(
+    form: FilterForm,
+    result: SearchResult,
+    where: BookingPlace,
+    criteria: Criteria,
+    slot_url: Callable[[FreeSlot], str],
+    endpoint: str,
+    **url_values: object,
+) -> dict[str, object]:
+    def page_url(week_offset: int) -> str:
+        args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "semaine"}
+        args["semaine"] = (result.week + timedelta(weeks=week_offset)).isoformat()
+        return url_for(endpoint, **{**url_values, **args})
+
+    return {
+        "form": form,
+        "result": result,
+        "where": where,
+        "criteria": criteria,
+        "slot_url": slot_url,
+        "page_url": page_url,
+        "days": sorted(result.days.items()),
+    }
