@@ -164,3 +164,34 @@ def test_orientation_rejects_unknown_values(client: FlaskClient, query: str) -> 
     status, body = get(client, f"/api/v1/orientation?{query}")
     assert status == 400
     assert body["result"] == "invalid" and body["message"]
+
+
+def test_deadline_api(client: FlaskClient) -> None:
+    response = client.get("/api/v1/deadline?requested_on=2026-02-20&commune=57463")
+    assert response.status_code == 200
+    assert response.json == {
+        "deadline": "2026-04-07",
+        "working_days": 30,
+        "territory": "alsace-moselle",
+        "territory_name": "Alsace-Moselle",
+        "requested_on": "2026-02-20",
+        "commune": "57463",
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "commune=57463",
+        "requested_on=2026-02-30&commune=57463",
+        "requested_on=20-02-2026&commune=57463",
+        "requested_on=1990-01-01&commune=57463",
+        "requested_on=2026-02-20",
+        "requested_on=2026-02-20&commune=99999",
+        "requested_on=2026-02-20&commune=abc",
+    ],
+)
+def test_deadline_api_rejects_bad_input_with_a_message(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/api/v1/deadline?{query}", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert response.json is not None and response.json["message"]
