@@ -37,6 +37,9 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
+    # Browsers read "/\\evil.example" as "//evil.example"; control characters are never ours.
+    if "\\" in target or not target.isprintable():
+        return "/"
     return target
 
 

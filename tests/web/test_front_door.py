@@ -197,6 +197,7 @@ def test_the_language_switch_keeps_the_page_and_refuses_other_sites(client: Flas
     evil = client.get("/langue/fr?next=https://evil.example/")
     assert evil.headers["Location"] == "/"
     assert client.get("/langue/fr?next=//evil.example").headers["Location"] == "/"
+    assert client.get("/langue/fr?next=/%5Cevil.example").headers["Location"] == "/"
 
 
 def test_a_post_without_csrf_token_is_refused(database_url: str, tmp_path: object) -> None:
