@@ -1,0 +1,29 @@
+"""Sign-in for the demo staff: one password for every demo member.
+
+Hashing a password takes a deliberate fraction of a second (scrypt); hashing one per member of
+the demo network (some 2,200) would take minutes, so every demo member gets the same hash,
+computed once. Demo only: real members each set their own with `flask cep set-password`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from portal.auth.services import hash_password
+from portal.network.models import StaffMember
+
+# Every demo e-mail ends with this (RFC 2606 reserves .example): see portal/demo.
+DEMO_EMAIL_SUFFIX = ".cep-demo.example"
+
+
+def give_demo_passwords(session: Session, password: str) -> int:
+    """Set `password` on every demo staff member; returns how many were set."""
+    result = session.execute(
+        update(StaffMember)
+        .where(StaffMember.email.endswith(DEMO_EMAIL_SUFFIX))
+        .values(password_hash=hash_password(password))
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+    return int(result.rowcount)  # type: ignore[attr-defined]

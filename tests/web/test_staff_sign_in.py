@@ -1,0 +1,260 @@
+"""Staff sign-in through the test client: the generic error, the rate limit kept in the
+database, session versions, htmx redirects and CSRF."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
+from werkzeug.test import TestResponse
+
+from portal.auth.models import LoginAttempt
+from portal.auth.services import set_password
+from portal.extensions import db
+from portal.network.models import StaffMember
+from tests.conftest import make_app
+
+MANAGER = "manager@lot10.cep-demo.example"
+ADVISOR = "conseiller1@lot10.cep-demo.example"
+PASSWORD = "un mot de passe de test assez long"
+GENERIC = "Adresse e-mail ou mot de passe incorrect."
+
+
+def member(email: str) -> StaffMember:
+    return db.session.scalars(select(StaffMember).where(StaffMember.email == email)).one()
+
+
+@pytest.fixture
+def staff_passwords(app: Flask) -> Iterator[None]:
+    """A password on a demo manager and advisor; removed afterwards, with the attempts."""
+    with app.app_context():
+        for email in (MANAGER, ADVISOR):
+            set_password(db.session, email=email, password=PASSWORD)
+        db.session.commit()
+    yield
+    with app.app_context():
+        for email in (MANAGER, ADVISOR):
+            member(email).password_hash = None
+        db.session.execute(delete(LoginAttempt))
+        db.session.commit()
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, **data: str) -> TestResponse:
+    return client.post("/pro/connexion", data={"email": email, "password": password, **data})
+
+
+def test_the_footer_links_to_the_staff_sign_in(client: FlaskClient) -> None:
+    html = client.get("/").data.decode()
+    assert 'href="/pro/connexion">Espace professionnel</a>' in html
+
+
+def test_a_wrong_password_keeps_the_email_and_does_not_say_which_was_wrong(
+    client: FlaskClient, staff_passwords: None
+) -> None:
+    wrong = sign_in(client, MANAGER, "pas le bon mot de passe")
+    unknown = sign_in(client, "personne@lot10.cep-demo.example", "pas le bon mot de passe")
+    for response, email in ((wrong, MANAGER), (unknown, "personne@lot10.cep-demo.example")):
+        assert response.status_code == 422
+        html = response.data.decode()
+        assert GENERIC in html
+        assert f'value="{email}"' in html
+        assert "pas le bon mot de passe" not in html  # the password is never sent back
+    # Same page for a known and an unknown address, apart from the address itself.
+    assert wrong.data.decode().replace(MANAGER, "X") == unknown.data.decode().replace(
+        "personne@lot10.cep-demo.example", "X"
+    )
+
+
+def test_a_manager_signs_in_and_lands_on_the_staff_home(
+    client: FlaskClient, staff_passwords: None
+) -> None:
+    response = sign_in(client, "  Manager@LOT10.cep-demo.example ")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/pro/"
+    page = client.get("/pro/").data.decode()
+    assert "CEP Bretagne — opérateur de démonstration" in page
+    assert "demande" in page and "en attente" in page
+    assert "Sites et horaires" in page
+    assert client.post("/pro/deconnexion").status_code == 303
+    assert client.get("/pro/").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/pro/sites?q=brest", "/pro/sites?q=brest"),
+        ("https://evil.example/pro/", "/pro/"),
+        ("//evil.example/", "/pro/"),
+        ("/\\evil.example/", "/pro/"),
+        ("", "/pro/"),
+    ],
+)
+def test_after_sign_in_only_a_local_next_is_followed(
+    client: FlaskClient, staff_passwords: None, next_url: str, lands_on: str
+) -> None:
+    response = sign_in(client, MANAGER, next=next_url)
+    assert response.headers["Location"] == lands_on
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_and_comes_back(
+    client: FlaskClient, staff_passwords: None
+) -> None:
+    response = client.get("/pro/sites?q=rennes")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/pro/connexion?next=/pro/sites?q%3Drennes"
+    form = client.get(response.headers["Location"]).data.decode()
+    assert 'name="next" value="/pro/sites?q=rennes"' in form
+    assert sign_in(client, MANAGER, next="/pro/sites?q=rennes").headers["Location"] == (
+        "/pro/sites?q=rennes"
+    )
+
+
+def test_an_anonymous_htmx_request_gets_an_hx_redirect_not_a_page(client: FlaskClient) -> None:
+    response = client.get(
+        "/pro/sites?q=ren",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/pro/sites?q=r"},
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/pro/connexion?next=/pro/sites?q%3Dr"
+    assert response.data == b""
+
+
+def test_too_many_failures_suspend_sign_in_with_a_429_that_says_when(
+    app: Flask, client: FlaskClient, staff_passwords: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_EMAIL", 3)
+    for _ in range(3):
+        assert sign_in(client, MANAGER, "mauvais").status_code == 422
+    # The right password does not help now: the limit holds before the password is checked.
+    blocked = sign_in(client, MANAGER)
+    assert blocked.status_code == 429
+    assert 0 < int(blocked.headers["Retry-After"]) <= 15 * 60
+    page = blocked.data.decode()
+    assert "Connexion suspendue" in page
+    assert re.search(r"réessayez dans 1[45] minutes, à partir de \d+ h \d\d", page)
+    assert f'value="{MANAGER}"' in page
+    # Another member from another address is not affected.
+    other = app.test_client()
+    response = other.post(
+        "/pro/connexion",
+        data={"email": ADVISOR, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "192.0.2.10"},
+    )
+    assert response.status_code == 303
+
+
+def test_failures_from_one_address_across_emails_are_limited_too(
+    app: Flask, client: FlaskClient, staff_passwords: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 4)
+    address = {"REMOTE_ADDR": "198.51.100.7"}
+    for number in range(4):
+        response = client.post(
+            "/pro/connexion",
+            data={"email": f"essai{number}@example.org", "password": "x"},
+            environ_base=address,
+        )
+        assert response.status_code == 422
+    response = client.post(
+        "/pro/connexion", data={"email": ADVISOR, "password": PASSWORD}, environ_base=address
+    )
+    assert response.status_code == 429
+
+
+def test_raising_the_session_version_signs_out_open_sessions(
+    app: Flask, client: FlaskClient, staff_passwords: None
+) -> None:
+    sign_in(client, MANAGER)
+    assert client.get("/pro/").status_code == 200
+    with app.app_context():
+        member(MANAGER).session_version += 1  # what a new password or a deactivation does
+        db.session.commit()
+    response = client.get("/pro/")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/pro/connexion")
+
+
+def test_an_inactive_member_cannot_sign_in(
+    app: Flask, client: FlaskClient, staff_passwords: None
+) -> None:
+    with app.app_context():
+        member(ADVISOR).active = False
+        db.session.commit()
+    try:
+        response = sign_in(client, ADVISOR)
+        assert response.status_code == 422
+        assert GENERIC in response.data.decode()
+    finally:
+        with app.app_context():
+            member(ADVISOR).active = True
+            db.session.commit()
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found
+    return found[1]
+
+
+def test_with_csrf_on_sign_in_needs_the_token_and_renews_the_session(
+    app: Flask, database_url: str, tmp_path: Path, staff_passwords: None
+) -> None:
+    strict = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    try:
+        client = strict.test_client()
+        before = csrf_token(client.get("/pro/connexion").data.decode())
+        data = {"email": MANAGER, "password": PASSWORD}
+        assert client.post("/pro/connexion", data=data).status_code == 400
+        assert client.post("/pro/connexion", data={**data, "csrf_token": before}).status_code == 303
+        # A new session: the token from before sign-in no longer works.
+        assert client.post("/pro/deconnexion", data={"csrf_token": before}).status_code == 400
+        after = csrf_token(client.get("/pro/").data.decode())
+        assert after != before
+        assert client.post("/pro/deconnexion", data={"csrf_token": after}).status_code == 303
+        assert client.get("/pro/").status_code == 303
+    finally:
+        with strict.app_context():
+            db.engine.dispose()
+
+
+def test_set_password_asks_twice_and_signs_out_open_sessions(
+    app: Flask, client: FlaskClient, staff_passwords: None
+) -> None:
+    sign_in(client, ADVISOR)
+    assert client.get("/pro/").status_code == 200
+    runner = app.test_cli_runner()
+    new_password = "un tout nouveau mot de passe"
+    mismatch = runner.invoke(
+        args=["cep", "set-password", ADVISOR], input=f"{new_password}\nautre chose\n"
+    )
+    assert mismatch.exit_code != 0  # asked again, then no input left
+    short = runner.invoke(args=["cep", "set-password", ADVISOR], input="court\ncourt\n")
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
+    done = runner.invoke(
+        args=["cep", "set-password", ADVISOR.upper()], input=f"{new_password}\n{new_password}\n"
+    )
+    assert done.exit_code == 0, done.output
+    assert new_password not in done.output
+    assert client.get("/pro/").status_code == 303  # the open session ended
+    assert sign_in(client, ADVISOR).status_code == 422
+    assert sign_in(client, ADVISOR, new_password).status_code == 303
+
+
+def test_demo_staff_get_one_shared_password(session: Session) -> None:
+    from portal.demo.access import give_demo_passwords
+
+    demo = session.scalar(
+        select(func.count(StaffMember.id)).where(StaffMember.email.like("%.cep-demo.example"))
+    )
+    assert give_demo_passwords(session, "cep-demo-2026") == demo
+    members = session.scalars(select(StaffMember).where(StaffMember.email.in_([MANAGER, ADVISOR])))
+    for staff in members:
+        assert staff.password_hash and check_password_hash(staff.password_hash, "cep-demo-2026")
+    # The session fixture rolls back: the demo keeps no password in the test database.
