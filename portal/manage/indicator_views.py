@@ -1,3 +1,140 @@
-"""Stub: filled in by the staff-side work."""
+"""Indicator 8.4 for the operator's managers: the delay from a request to its first
+appointment, per site and overall, and whether the coming weeks' capacity meets the demand.
 
-from portal.manage import bp  # noqa: F401
+The rows are loaded once (a handful of queries whatever the period); the computations are
+`booking.indicators`' pure functions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, select
+
+from portal.auth.policies import current_staff, staff_required
+from portal.booking import indicators
+from portal.booking.calendar import add_working_days
+from portal.booking.indicators import AppointmentRow, RequestRow
+from portal.booking.models import (
+    LIVE_STATUSES,
+    Appointment,
+    AppointmentRequest,
+    Slot,
+)
+from portal.booking.rules import FIRST_APPOINTMENT_WORKING_DAYS
+from portal.booking.slots import operator_territory, operator_timezone
+from portal.clock import today_in_france
+from portal.db import utcnow
+from portal.extensions import db
+from portal.manage import bp
+from portal.manage.availability_forms import PeriodForm
+from portal.network.models import Operator, Site, StaffRole
+
+
+@bp.get("/indicateurs/delai")
+@staff_required(StaffRole.MANAGER)
+def delays() -> tuple[str, int] | str:
+    operator = current_staff().operator
+    if operator is None:
+        abort(404)
+    today = today_in_france()
+    default_start = today - timedelta(weeks=indicators.DEFAULT_PERIOD_WEEKS)
+    form = PeriodForm(request.args, start=default_start, end=today)
+    # The first visit shows the default period; a submitted period is checked.
+    valid = not {"start", "end"} & set(request.args) or form.validate()
+    report = None
+    if valid:
+        start, end = form.start.data or default_start, form.end.data or today
+        report = indicators.delay_report(load_requests(operator, start, end), today=today)
+    forecast, forecast_until = load_forecast(operator, today)
+    page = render_template(
+        "manage/delays.html",
+        form=form,
+        report=report,
+        forecast=forecast,
+        forecast_until=forecast_until,
+        site_names=site_names(operator),
+        contract_days=FIRST_APPOINTMENT_WORKING_DAYS,
+        weeks_observed=indicators.DEMAND_WEEKS_OBSERVED,
+        forecast_weeks=indicators.FORECAST_WEEKS,
+    )
+    return page if valid else (page, 422)
+
+
+def load_requests(operator: Operator, start: date, end: date) -> list[RequestRow]:
+    """The operator's requests made from `start` to `end`, each with its first appointment
+    (two queries)."""
+    in_period = and_(
+        AppointmentRequest.operator_id == operator.id,
+        AppointmentRequest.requested_on >= start,
+        AppointmentRequest.requested_on <= end,
+    )
+    appointments = (
+        AppointmentRow(request_id, starts_at, status, modality, site_id)
+        for request_id, starts_at, status, modality, site_id in db.session.execute(
+            select(
+                Appointment.request_id,
+                Appointment.starts_at,
+                Appointment.status,
+                Appointment.modality,
+                Appointment.site_id,
+            )
+            .join(AppointmentRequest, AppointmentRequest.id == Appointment.request_id)
+            .where(in_period, Appointment.status.in_(LIVE_STATUSES))
+        )
+        if request_id is not None  # joined on it: never None here
+    )
+    first = indicators.first_appointments(appointments, operator_timezone(operator))
+    return [
+        RequestRow(request_id, requested_on, territory, deadline, status, first.get(request_id))
+        for request_id, requested_on, territory, deadline, status in db.session.execute(
+            select(
+                AppointmentRequest.id,
+                AppointmentRequest.requested_on,
+                AppointmentRequest.territory,
+                AppointmentRequest.deadline,
+                AppointmentRequest.status,
+            ).where(in_period)
+        )
+    ]
+
+
+def load_forecast(operator: Operator, today: date) -> tuple[indicators.CapacityForecast, date]:
+    """Free slots from now to the end of the 30th working day, per site (two queries)."""
+    tz = operator_timezone(operator)
+    until = add_working_days(today, indicators.FORECAST_WORKING_DAYS, operator_territory(operator))
+    booked = exists().where(Appointment.slot_id == Slot.id, Appointment.status.in_(LIVE_STATUSES))
+    free = db.session.execute(
+        select(Slot.site_id, func.count())
+        .where(
+            Slot.operator_id == operator.id,
+            Slot.withdrawn_at.is_(None),
+            Slot.starts_at >= utcnow(),
+            Slot.starts_at < datetime.combine(until + timedelta(days=1), time(0), tz),
+            ~booked,
+        )
+        .group_by(Slot.site_id)
+    ).all()
+    observed_from = today - timedelta(weeks=indicators.DEMAND_WEEKS_OBSERVED)
+    observed = db.session.scalar(
+        select(func.count()).where(
+            AppointmentRequest.operator_id == operator.id,
+            AppointmentRequest.requested_on >= observed_from,
+            AppointmentRequest.requested_on < today,
+        )
+    )
+    by_place = {site_id: int(count) for site_id, count in free}
+    return indicators.capacity_forecast(by_place, int(observed or 0)), until
+
+
+def site_names(operator: Operator) -> dict[int | None, str]:
+    names: dict[int | None, str] = {
+        site_id: name
+        for site_id, name in db.session.execute(
+            select(Site.id, Site.name).where(Site.operator_id == operator.id)
+        )
+    }
+    names[indicators.REMOTE] = _("À distance")
+    return names
