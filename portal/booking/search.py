@@ -14,20 +14,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from portal.booking.models import LIVE_STATUSES, Appointment, Slot
+from portal.booking import search_queries as queries
+from portal.booking.models import Slot
+from portal.booking.search_queries import EARLIEST_SHOWN, REMOTE
 from portal.booking.slots import operator_timezone
 from portal.locator.services import NearbySite, nearest_sites, sphere_km
 from portal.network.hours import EXTENDED_WINDOWS, ExtendedWindow
 from portal.network.models import Modality, Operator, Site
-
-EARLIEST_SHOWN = 6
-# A neighbouring lot's site is offered only when closer than this, and than the nearest own
-# site with a free slot (CCTP 1.2.4: the competent operator is the rule, this the exception).
-NEIGHBOUR_RADIUS_KM = 40.0
-REMOTE = (Modality.TELEPHONE, Modality.VISIO)
 
 
 class PartOfDay(StrEnum):
@@ -134,25 +129,29 @@ def search_slots(
     end = datetime.combine(deadline + timedelta(days=1), time(0), tz).astimezone(UTC)
     area_ids = list(sites)
 
-    remote_ok = criteria.asks_remote or _remote_allowed(session, operator, area_ids, start, end, tz)
+    remote_ok = criteria.asks_remote or queries.remote_allowed(
+        session, operator, area_ids, start, end
+    )
     widening = Widening.NONE
     neighbour: Operator | None = None
-    scope = _scope(operator.id, area_ids, remote_ok, criteria)
-    earliest = _earliest(session, scope, start, end)
+    scope = queries.scope(operator.id, area_ids, remote_ok, criteria.modality, criteria.site_id)
+    earliest = queries.earliest(session, scope, start, end)
     if not earliest and criteria.site_id is None:
         for step in (Widening.REMOTE, Widening.FURTHER_SITES):
             if step is Widening.REMOTE and remote_ok:
                 continue
             if step is Widening.REMOTE and criteria.modality is Modality.PRESENTIEL:
                 continue
-            scope = _widened_scope(operator.id, step, criteria)
-            earliest = _earliest(session, scope, start, end)
+            scope = queries.widened_scope(
+                operator.id, remote=step is Widening.REMOTE, modality=criteria.modality
+            )
+            earliest = queries.earliest(session, scope, start, end)
             if earliest:
                 widening = step
                 remote_ok = remote_ok or step is Widening.REMOTE
                 break
         if not earliest and criteria.modality not in REMOTE:
-            neighbour, scope, earliest = _neighbour_lot(
+            neighbour, scope, earliest = queries.neighbour_lot(
                 session, operator, latitude, longitude, start, end
             )
             if earliest:
@@ -168,7 +167,9 @@ def search_slots(
     week_start = max(start, datetime.combine(week, time(0), tz).astimezone(UTC))
     week_end = min(end, datetime.combine(week + timedelta(days=7), time(0), tz).astimezone(UTC))
     in_week = (
-        _free(session, scope, week_start, week_end, None) if widening != Widening.NOTHING else []
+        queries.free(session, scope, week_start, week_end, None)
+        if widening != Widening.NOTHING
+        else []
     )
 
     in_person_anywhere = criteria.site_id is not None or widening in (
@@ -202,62 +203,6 @@ def search_slots(
     )
 
 
-def _live_appointment() -> ColumnElement[bool]:
-    return exists().where(Appointment.slot_id == Slot.id, Appointment.status.in_(LIVE_STATUSES))
-
-
-def _free(
-    session: Session, scope: ColumnElement[bool], start: datetime, end: datetime, limit: int | None
-) -> list[Slot]:
-    query: Select[Slot] = (
-        select(Slot)
-        .where(
-            scope,
-            Slot.withdrawn_at.is_(None),
-            Slot.starts_at >= start,
-            Slot.starts_at < end,
-            ~_live_appointment(),
-        )
-        .order_by(Slot.starts_at, Slot.id)
-        .options(joinedload(Slot.site))
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.scalars(query))
-
-
-def _earliest(
-    session: Session, scope: ColumnElement[bool], start: datetime, end: datetime
-) -> list[Slot]:
-    """The first free slots of each site (and of remote-only windows): one query."""
-    rank = (
-        func.row_number()
-        .over(partition_by=Slot.site_id, order_by=(Slot.starts_at, Slot.id))
-        .label("rank")
-    )
-    ranked = (
-        select(Slot.id, rank)
-        .where(
-            scope,
-            Slot.withdrawn_at.is_(None),
-            Slot.starts_at >= start,
-            Slot.starts_at < end,
-            ~_live_appointment(),
-        )
-        .subquery()
-    )
-    return list(
-        session.scalars(
-            select(Slot)
-            .join(ranked, ranked.c.id == Slot.id)
-            .where(ranked.c.rank <= 2)
-            .order_by(Slot.starts_at, Slot.id)
-            .limit(EARLIEST_SHOWN * 4)
-            .options(joinedload(Slot.site))
-        )
-    )
-
-
 def _one_per_place(slots: list[FreeSlot]) -> list[FreeSlot]:
     """The earliest slot of each site, and of each remote modality, soonest first."""
     chosen: dict[object, FreeSlot] = {}
@@ -267,95 +212,6 @@ def _one_per_place(slots: list[FreeSlot]) -> list[FreeSlot]:
         key: object = free.site.id if free.site else free.modalities
         chosen.setdefault(key, free)
     return sorted(chosen.values(), key=lambda f: f.starts)[:EARLIEST_SHOWN]
-
-
-def _modality_scope(
-    criteria: Criteria, remote_ok: bool, area_ids: list[int]
-) -> ColumnElement[bool]:
-    in_person = and_(Slot.offers_presentiel, Slot.site_id.in_(area_ids)) if area_ids else false()
-    if criteria.modality is Modality.PRESENTIEL:
-        return in_person
-    if criteria.modality is Modality.TELEPHONE:
-        return Slot.offers_telephone.is_(True)
-    if criteria.modality is Modality.VISIO:
-        return Slot.offers_visio.is_(True)
-    if remote_ok:
-        return or_(in_person, Slot.offers_telephone, Slot.offers_visio)
-    return in_person
-
-
-def _scope(
-    operator_id: int, area_ids: list[int], remote_ok: bool, criteria: Criteria
-) -> ColumnElement[bool]:
-    scope = and_(Slot.operator_id == operator_id, _modality_scope(criteria, remote_ok, area_ids))
-    if criteria.site_id is not None:
-        scope = and_(scope, Slot.site_id == criteria.site_id)
-    return scope
-
-
-def _widened_scope(operator_id: int, step: Widening, criteria: Criteria) -> ColumnElement[bool]:
-    if step is Widening.REMOTE:
-        return and_(Slot.operator_id == operator_id, or_(Slot.offers_telephone, Slot.offers_visio))
-    if criteria.modality in REMOTE:
-        return false()
-    return and_(Slot.operator_id == operator_id, Slot.offers_presentiel, Slot.site_id.is_not(None))
-
-
-def _remote_allowed(
-    session: Session,
-    operator: Operator,
-    area_ids: list[int],
-    start: datetime,
-    end: datetime,
-    tz: ZoneInfo,
-) -> bool:
-    """Sauléa L1013: remote only when no in-person slot is free within N days in the area."""
-    days = operator.in_person_first_days
-    if days <= 0 or not area_ids:
-        return True
-    horizon = min(end, start + timedelta(days=days))
-    in_person = session.scalar(
-        select(Slot.id)
-        .where(
-            Slot.operator_id == operator.id,
-            Slot.site_id.in_(area_ids),
-            Slot.offers_presentiel,
-            Slot.withdrawn_at.is_(None),
-            Slot.starts_at >= start,
-            Slot.starts_at < horizon,
-            ~_live_appointment(),
-        )
-        .limit(1)
-    )
-    return in_person is None
-
-
-def _neighbour_lot(
-    session: Session,
-    operator: Operator,
-    latitude: float,
-    longitude: float,
-    start: datetime,
-    end: datetime,
-) -> tuple[Operator | None, ColumnElement[bool], list[Slot]]:
-    rows = session.execute(
-        select(Site.id, Site.operator_id, Site.latitude, Site.longitude).where(
-            Site.operator_id != operator.id, Site.active.is_(True), Site.offers_presentiel
-        )
-    ).all()
-    near = sorted(
-        (sphere_km(latitude, longitude, r.latitude, r.longitude), r.id, r.operator_id) for r in rows
-    )
-    close = [(km, sid, oid) for km, sid, oid in near if km <= NEIGHBOUR_RADIUS_KM][:5]
-    if not close:
-        return None, false(), []
-    scope = and_(Slot.site_id.in_([sid for _, sid, _ in close]), Slot.offers_presentiel)
-    found = _earliest(session, scope, start, end)
-    if not found:
-        return None, false(), []
-    neighbour = session.get(Operator, found[0].operator_id)
-    scope = and_(scope, Slot.operator_id == found[0].operator_id)
-    return neighbour, scope, [s for s in found if s.operator_id == found[0].operator_id]
 
 
 def _present(
