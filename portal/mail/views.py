@@ -1,10 +1,149 @@
-"""The development mailbox page (stub: the mail work fills it in)."""
+"""The development mailbox: read the e-mails the portal sent into its local Maildir.
+
+Only with the "mailbox" backend and outside production; every other case answers 404, as if
+the pages did not exist. A person (or a Playwright test) reads a message and clicks its links.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+import re
+from datetime import datetime
+from email.message import EmailMessage
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from portal.db import utcnow
+from portal.extensions import db
+from portal.mail.backends import backend_from_config, read_mailbox, read_message
+from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.mail.sender import send_due
 
 bp = Blueprint("mail", __name__, url_prefix="/dev")
+
+# A URL in a plain-text body ends at a space, a quote or an angle bracket; punctuation that
+# closes the sentence is not part of it.
+_URL = re.compile(r"https?://[^\s<>\"]+")
+_TRAILING = ".,;:!?)]}»'"
+
+
+def linkify(text: str) -> Markup:
+    """Escaped text in which each http(s) URL is a real link."""
+    parts: list[Markup] = []
+    position = 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        parts.append(escape(text[position : match.start()]))
+        parts.append(Markup('<a href="{0}">{0}</a>').format(url))
+        position = match.start() + len(url)
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
+@bp.before_request
+def only_in_development() -> None:
+    config = current_app.config
+    if config["MAIL_BACKEND"] != "mailbox" or config["PORTAL_ENV"] == "production":
+        abort(404)
+
+
+def _path() -> str:
+    return str(current_app.config["MAIL_MAILBOX_PATH"])
+
+
+def _message_or_404(key: str) -> EmailMessage:
+    message = read_message(_path(), key)
+    if message is None:
+        abort(404)
+    return message
+
+
+def sent_at(message: EmailMessage) -> datetime | None:
+    header = message["Date"]
+    return getattr(header, "datetime", None) if header is not None else None
+
+
+@bp.get("/mailbox")
+def mailbox() -> str:
+    pending = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.PENDING)
+    )
+    return render_template(
+        "mail/mailbox.html", messages=read_mailbox(_path()), pending=pending or 0, sent_at=sent_at
+    )
+
+
+@bp.post("/mailbox/send")
+def send() -> Response:
+    """Run the sender now, as `flask cep send-mail` would from cron."""
+    config = current_app.config
+    send_due(
+        db.session,
+        backend_from_config(config),
+        now=utcnow(),
+        mail_from=config["MAIL_FROM"],
+        max_attempts=config["MAIL_MAX_ATTEMPTS"],
+    )
+    return redirect(url_for("mail.mailbox"), code=303)
+
+
+@bp.get("/mailbox/<key>")
+def message(key: str) -> str:
+    email = _message_or_404(key)
+    body = email.get_body(preferencelist=("plain",))
+    text = body.get_content() if isinstance(body, EmailMessage) else ""
+    return render_template(
+        "mail/message.html",
+        key=key,
+        email=email,
+        sent_at=sent_at(email),
+        text=linkify(text),
+        has_html=email.get_body(preferencelist=("html",)) is not None,
+        attachments=list(email.iter_attachments()),
+    )
+
+
+@bp.get("/mailbox/<key>/html")
+def html_version(key: str) -> Response:
+    """The HTML alternative as sent, sandboxed: no script, no form, no request to elsewhere."""
+    body = _message_or_404(key).get_body(preferencelist=("html",))
+    if not isinstance(body, EmailMessage):
+        abort(404)
+    response = Response(body.get_content(), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    )
+    return response
+
+
+@bp.get("/mailbox/<key>/<int:index>")
+def attachment(key: str, index: int) -> Response:
+    parts = list(_message_or_404(key).iter_attachments())
+    if index >= len(parts):
+        abort(404)
+    part = parts[index]
+    content = part.get_payload(decode=True)
+    if not isinstance(content, bytes):
+        abort(404)
+    return send_file(
+        BytesIO(content),
+        # The whole header, parameters included ("text/calendar; method=REQUEST").
+        mimetype=str(part["Content-Type"] or "application/octet-stream"),
+        as_attachment=True,
+        download_name=part.get_filename() or f"piece-jointe-{index + 1}",
+    )
 
 
 def init_app(app: Flask) -> None:
