@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations extract-messages lint bench clean
+.PHONY: run test install translations extract-messages lint bench bench-booking clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ extract-messages: install
 run: install translations
 	$(FLASK) cep upgrade
 	$(FLASK) cep seed-demo
+	$(FLASK) cep materialise-slots
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install translations
@@ -43,6 +44,12 @@ lint: install
 bench: install translations
 	scripts/install-test-deps
 	scripts/with-postgres $(BIN)/python bench/locate.py
+	$(MAKE) --no-print-directory bench-booking
+
+# Slot search on a large lot and 50 concurrent bookings, on its own throwaway PostgreSQL.
+bench-booking: install translations
+	scripts/install-test-deps
+	scripts/with-postgres $(BIN)/python bench/booking.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -37,11 +37,16 @@ def seed_demo(force: bool) -> None:
     from portal.booking.slots import materialise_slots
     from portal.clock import today_in_france
     from portal.demo import load_demo
+    from portal.demo.access import DEMO_PASSWORD, give_demo_passwords
     from portal.extensions import db
 
     created = load_demo(db.session, force=force)
+    if created.startswith("demo data already present"):
+        click.echo(created)
+        return
+    give_demo_passwords(db.session, DEMO_PASSWORD)
     db.session.commit()
-    click.echo(created)
+    click.echo(f"{created}; staff sign in with the password {DEMO_PASSWORD}")
     report = materialise_slots(
         db.session,
         today=today_in_france(),

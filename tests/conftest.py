@@ -52,6 +52,7 @@ def make_app(database_url: str, instance: Path, **extra: object) -> Flask:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_ENGINES": {"default": options},
+        "MAIL_MAILBOX_PATH": str(instance / "mailbox"),
     }
     config.update(extra)
     os.environ.setdefault("SECRET_KEY", "test-secret")
@@ -66,11 +67,10 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         cfg = alembic_config()
         cfg.attributes["app"] = application
         command.upgrade(cfg, "head")
-        from portal.demo import load_demo
-        from portal.extensions import db
-
         from portal.booking.slots import materialise_slots
         from portal.clock import today_in_france
+        from portal.demo import load_demo
+        from portal.extensions import db
 
         load_demo(db.session)
         db.session.commit()

@@ -15,6 +15,8 @@ from portal.network.models import StaffMember
 
 # Every demo e-mail ends with this (RFC 2606 reserves .example): see portal/demo.
 DEMO_EMAIL_SUFFIX = ".cep-demo.example"
+# Printed by `flask cep seed-demo` and in the README; never used outside the demo network.
+DEMO_PASSWORD = "cep-demo-2026"  # noqa: S105
 
 
 def give_demo_passwords(session: Session, password: str) -> int:

@@ -11,9 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from icalendar import Calendar
@@ -50,27 +48,9 @@ LINK = "https://cep.example/rendez-vous/gerer/signed-token"
 
 
 @pytest.fixture
-def english(app: Flask, tmp_path: Path) -> Iterator[None]:
-    """The English of translations/incoming/*.po, loaded next to the main catalog until it
-    is merged into it."""
-    from portal.extensions import babel
-
-    catalog = Catalog(locale="en")
-    for po in sorted((ROOT / "translations/incoming").glob("*.po")):
-        with po.open("rb") as f:
-            for message in read_po(f, locale="en"):
-                if message.id:
-                    catalog[message.id] = message
-    folder = tmp_path / "translations"
-    (folder / "en/LC_MESSAGES").mkdir(parents=True)
-    with (folder / "en/LC_MESSAGES/messages.mo").open("wb") as f:
-        write_mo(f, catalog)
-    directories = app.extensions["babel"].translation_directories
-    directories.append(str(folder))
-    babel.domain_instance.cache.clear()
+def english() -> Iterator[None]:
+    """The English catalog is the compiled main one (`make translations`)."""
     yield
-    directories.remove(str(folder))
-    babel.domain_instance.cache.clear()
 
 
 def demo_place(session: Session, lot: int) -> tuple[Operator, Site, StaffMember]:
@@ -452,9 +432,8 @@ def test_the_send_reminders_command_queues_and_commits(
 
 
 def test_the_plain_text_templates_are_translated() -> None:
-    """babel.cfg reads *.html templates only: the *.txt bodies are checked here."""
+    """The *.txt bodies are translated (babel.cfg extracts them too)."""
     catalogs = [ROOT / "translations/en/LC_MESSAGES/messages.po"]
-    catalogs += sorted((ROOT / "translations/incoming").glob("*.po"))
     translated: set[str] = set()
     for path in catalogs:
         with path.open("rb") as f:

@@ -11,7 +11,11 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-METHODS = [("portal/**.py", "python"), ("portal/**/templates/**.html", "jinja2")]
+METHODS = [
+    ("portal/**.py", "python"),
+    ("portal/**/templates/**.html", "jinja2"),
+    ("portal/**/templates/**.txt", "jinja2"),
+]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 
