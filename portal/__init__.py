@@ -23,16 +23,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    with app.app_context():
-        from portal.db import use_real_sqlite_transactions
-
-        use_real_sqlite_transactions(db.engine)
     # flask-sqlalchemy-lite also registers an async teardown for async engines, which we do not
     # use; Flask would run it through asgiref on every request (and it fails when the thread
     # already runs an event loop, as under Playwright).
     app.teardown_appcontext_funcs[:] = [
         func for func in app.teardown_appcontext_funcs if not inspect.iscoroutinefunction(func)
     ]
+    with app.app_context():
+        from portal.db import use_real_sqlite_transactions
+
+        use_real_sqlite_transactions(db.engine)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

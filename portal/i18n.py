@@ -90,7 +90,14 @@ def short_day(value: date) -> str:
     return str(format_date(value, "EEE d MMM" if str(get_locale()) == "fr" else "EEE, MMM d"))
 
 
+def upper_first(value: str) -> str:
+    """« Lundi 30 novembre » and "Monday, November 30": Jinja's `capitalize` would lower the
+    month's capital in English."""
+    return value[:1].upper() + value[1:]
+
+
 def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["upper_first"] = upper_first
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["short_day"] = short_day
     app.jinja_env.filters["weekday_in_text"] = weekday_in_text

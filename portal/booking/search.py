@@ -73,6 +73,13 @@ class FreeSlot:
     def day(self) -> date:
         return self.starts.date()
 
+    @property
+    def place_key(self) -> tuple[float, str, str]:
+        """Groups a day's slots by place, nearest first, remote ones last."""
+        if self.site is None:
+            return (float("inf"), "", ",".join(self.modalities))
+        return (self.distance_km or 0.0, self.site.name, str(self.site.id))
+
 
 @dataclass
 class SearchResult:
@@ -158,7 +165,9 @@ def search_slots(
                 widening = Widening.NEIGHBOUR_LOT
         if not earliest:
             widening = Widening.NOTHING
-    first_week = monday(start.astimezone(tz).date())
+    first_day = start.astimezone(tz).date()
+    # From Saturday on, the first week to show is the next one.
+    first_week = monday(first_day + timedelta(days=2 if first_day.weekday() >= 5 else 0))
     last_week = monday(deadline)
     week = criteria.week or (
         monday(earliest[0].starts_at.astimezone(tz).date()) if earliest else first_week
@@ -183,10 +192,16 @@ def search_slots(
         )
 
     days: dict[date, list[FreeSlot]] = {}
+    offered: set[tuple[datetime, tuple[float, str, str]]] = set()
     for slot in in_week:
         free = present(slot)
-        if matches_part_of_day(free.starts, criteria.part_of_day) and free.modalities:
-            days.setdefault(free.day, []).append(free)
+        if not free.modalities or not matches_part_of_day(free.starts, criteria.part_of_day):
+            continue
+        # Two advisors free at the same time and place make one choice for the person.
+        if (free.starts, free.place_key) in offered:
+            continue
+        offered.add((free.starts, free.place_key))
+        days.setdefault(free.day, []).append(free)
     return SearchResult(
         operator=operator,
         deadline=deadline,

@@ -81,7 +81,7 @@ def test_remote_slots_only_when_asked_while_in_person_ones_are_free(client: Flas
 
 def test_part_of_day_filter_keeps_extended_hours(client: FlaskClient) -> None:
     html = client.get(f"/rendez-vous?commune={RENNES}&moment=matin").get_data(as_text=True)
-    times = re.findall(r"<strong>(\d+) h (\d\d)</strong>", html)
+    times = re.findall(r'aria-label="[^"]*">(\d+) h (\d\d)</a>', html)
     assert times
     assert all((int(h), int(m)) < (9, 30) and int(h) >= 7 for h, m in times)
 

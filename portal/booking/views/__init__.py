@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.booking.emails import display_phone
 from portal.booking.slots import operator_timezone
+from portal.booking.views.messages import territory_name
 from portal.i18n import format_time_short, long_date
 from portal.network.models import Operator
 
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_moment"] = local_moment
     app.jinja_env.filters["long_moment"] = long_moment
     app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters["territory_name"] = territory_name
 
 
 def local_moment(value: datetime, operator: Operator) -> datetime:

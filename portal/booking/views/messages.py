@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.booking.calendar import Territory
 from portal.booking.errors import BookingErrorCode
 
 BOOKING_ERRORS = {
@@ -32,3 +33,10 @@ BOOKING_ERRORS = {
     ),
     BookingErrorCode.SAME_SLOT: _l("C'est déjà l'horaire de votre rendez-vous."),
 }
+
+# Names of holiday territories that differ in English; the others are proper nouns.
+TERRITORY_NAMES = {"metropole": _l("France métropolitaine")}
+
+
+def territory_name(territory: Territory) -> str:
+    return str(TERRITORY_NAMES.get(territory.code, territory.name))
