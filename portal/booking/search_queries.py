@@ -28,18 +28,25 @@ def live_appointment() -> ColumnElement[bool]:
     return exists().where(Appointment.slot_id == Slot.id, Appointment.status.in_(LIVE_STATUSES))
 
 
+def free_in(
+    scope: ColumnElement[bool], start: datetime, end: datetime
+) -> tuple[ColumnElement[bool], ...]:
+    """Slots of the scope, not withdrawn, without a live appointment, starting in [start, end)."""
+    return (
+        scope,
+        Slot.withdrawn_at.is_(None),
+        Slot.starts_at >= start,
+        Slot.starts_at < end,
+        ~live_appointment(),
+    )
+
+
 def free(
     session: Session, scope: ColumnElement[bool], start: datetime, end: datetime, limit: int | None
 ) -> list[Slot]:
     query: Select[Slot] = (
         select(Slot)
-        .where(
-            scope,
-            Slot.withdrawn_at.is_(None),
-            Slot.starts_at >= start,
-            Slot.starts_at < end,
-            ~live_appointment(),
-        )
+        .where(*free_in(scope, start, end))
         .order_by(Slot.starts_at, Slot.id)
         .options(joinedload(Slot.site))
     )
@@ -57,17 +64,7 @@ def earliest(
         .over(partition_by=Slot.site_id, order_by=(Slot.starts_at, Slot.id))
         .label("rank")
     )
-    ranked = (
-        select(Slot.id, rank)
-        .where(
-            scope,
-            Slot.withdrawn_at.is_(None),
-            Slot.starts_at >= start,
-            Slot.starts_at < end,
-            ~live_appointment(),
-        )
-        .subquery()
-    )
+    ranked = select(Slot.id, rank).where(*free_in(scope, start, end)).subquery()
     return list(
         session.scalars(
             select(Slot)
@@ -136,12 +133,7 @@ def remote_allowed(
         select(Slot.id)
         .where(
             Slot.operator_id == operator.id,
-            Slot.site_id.in_(area_ids),
-            Slot.offers_presentiel,
-            Slot.withdrawn_at.is_(None),
-            Slot.starts_at >= start,
-            Slot.starts_at < horizon,
-            ~live_appointment(),
+            *free_in(and_(Slot.site_id.in_(area_ids), Slot.offers_presentiel), start, horizon),
         )
         .limit(1)
     )

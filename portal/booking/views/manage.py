@@ -10,9 +10,8 @@ from wtforms import SelectChoice
 
 from portal.booking import emails
 from portal.booking.errors import BookingError, BookingErrorCode
-from portal.booking.forms import MODALITY_LABELS, CancelForm, FilterForm, MoveForm
+from portal.booking.forms import MODALITY_LABELS, CancelForm, MoveForm
 from portal.booking.models import Appointment, AppointmentRequest, Slot
-from portal.booking.search import FreeSlot
 from portal.booking.services import (
     can_change,
     cancel_appointment,
@@ -26,12 +25,10 @@ from portal.booking.views.context import (
     min_notice,
     now_utc,
     request_place,
-    run_search,
 )
 from portal.booking.views.messages import BOOKING_ERRORS
-from portal.booking.views.search import criteria_from, slots_context
+from portal.booking.views.search import slots_page
 from portal.extensions import db
-from portal.htmx import render
 from portal.network.models import Modality
 
 
@@ -111,26 +108,15 @@ def move(token: str) -> Response | str:
     where = request_place(db.session, appointment.request)
     if where is None:
         abort(404)
-    form = FilterForm(request.args)
-    criteria = criteria_from(form)
-    result = run_search(db.session, where, criteria)
-    from portal.booking.views.search import _site_choices
-
-    _site_choices(form, result)
-
-    def slot_url(free: FreeSlot) -> str:
-        modality = criteria.modality or free.modalities[0]
-        return url_for(
-            "booking.move_slot", token=token, slot_id=free.slot.id, modalite=modality.value
-        )
-
-    context = slots_context(form, result, where, criteria, slot_url, "booking.move", token=token)
-    return render(
-        "booking/move.html",
-        "booking/_partials/_slots.html",
+    return slots_page(
+        where,
+        page="booking/move.html",
+        endpoint="booking.move",
+        endpoint_values={"token": token},
+        slot_endpoint="booking.move_slot",
+        slot_values={"token": token},
         token=token,
         appointment=appointment,
-        **context,
     )
 
 

@@ -23,6 +23,27 @@ def search() -> Response | str | tuple[str, int]:
     where = booking_place(db.session, request.args.get("commune"), request.args.get("lieu"))
     if where is None:
         return render_template("booking/no_place.html"), 200
+    return slots_page(
+        where,
+        page="booking/search.html",
+        endpoint="booking.search",
+        slot_endpoint="booking.slot",
+        slot_values={"commune": where.commune_insee},
+    )
+
+
+def slots_page(
+    where: BookingPlace,
+    *,
+    page: str,
+    endpoint: str,
+    slot_endpoint: str,
+    slot_values: dict[str, Any],
+    endpoint_values: dict[str, Any] | None = None,
+    **extra: object,
+) -> Response | str:
+    """The slots near a place, filtered as asked: a whole page, or `#slots` for htmx. Each
+    slot links to `slot_endpoint` (booking, or moving an appointment)."""
     form = FilterForm(request.args)
     criteria = criteria_from(form)
     result = run_search(db.session, where, criteria)
@@ -30,18 +51,12 @@ def search() -> Response | str | tuple[str, int]:
 
     def slot_url(free: FreeSlot) -> str:
         modality = criteria.modality or free.modalities[0]
-        return url_for(
-            "booking.slot",
-            slot_id=free.slot.id,
-            commune=where.commune_insee,
-            modalite=modality.value,
-        )
+        return url_for(slot_endpoint, slot_id=free.slot.id, modalite=modality.value, **slot_values)
 
-    return render(
-        "booking/search.html",
-        "booking/_partials/_slots.html",
-        **slots_context(form, result, where, criteria, slot_url, "booking.search"),
+    context = slots_context(
+        form, result, where, criteria, slot_url, endpoint, **(endpoint_values or {})
     )
+    return render(page, "booking/_partials/_slots.html", **context, **extra)
 
 
 def criteria_from(form: FilterForm) -> Criteria:
