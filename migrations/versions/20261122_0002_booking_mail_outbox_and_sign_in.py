@@ -319,6 +319,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_appointment_advisor_starts_at", ["advisor_id", "starts_at"], unique=False
         )
+        batch_op.create_index("ix_appointment_slot_id", ["slot_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_appointment_beneficiary_id"), ["beneficiary_id"], unique=False
         )
@@ -372,6 +373,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_appointment_request_id"))
         batch_op.drop_index("ix_appointment_operator_starts_at")
         batch_op.drop_index(batch_op.f("ix_appointment_beneficiary_id"))
+        batch_op.drop_index("ix_appointment_slot_id")
         batch_op.drop_index("ix_appointment_advisor_starts_at")
 
     op.drop_table("appointment")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.booking.models import LIVE_STATUSES, Appointment, Slot
+from portal.booking.models import LIVE_SQL, Appointment, Slot
 from portal.locator.services import sphere_km
 from portal.network.models import Modality, Operator, Site
 
@@ -25,7 +25,7 @@ REMOTE = (Modality.TELEPHONE, Modality.VISIO)
 
 
 def live_appointment() -> ColumnElement[bool]:
-    return exists().where(Appointment.slot_id == Slot.id, Appointment.status.in_(LIVE_STATUSES))
+    return exists().where(Appointment.slot_id == Slot.id, LIVE_SQL)
 
 
 def free_in(
