@@ -1,0 +1,257 @@
+"""Benchmark of "Book the first appointment within 30 jours ouvrés", on PostgreSQL only:
+`make bench-booking`, or `scripts/with-postgres .venv/bin/python bench/booking.py [--profile]`.
+
+Dataset (`bench/booking_data.py`, built by a child process so that the measuring one starts
+fresh): the demo network, its lot 1 grown to 110 sites and 300 advisors, six months of past
+appointments and 60 % of the future slots taken.
+
+1. The slot search page `GET /rendez-vous?commune=…` (the first page, a filtered one, a later
+   week) for 300 communes of lot 1 drawn by population, in-process (Flask test client) and
+   over HTTP (gunicorn), next to the bare endpoint of `bench/app.py` in the same run: p50/p95
+   of the server time (the `Server-Timing` header of `bench/app.py`) and of the time the
+   client saw, and SQL statements per page. Then the same pages with generic plans forced,
+   as PostgreSQL may choose for a prepared statement. Targets: p95 ≤ 50 ms and ≤ 10 SQL
+   statements per page.
+2. Bookings through gunicorn (4 workers × 8 threads): one client alone (the cost of a
+   booking), then 50 client threads, each with its own session and CSRF token, POSTing the
+   booking form for distinct free slots; bookings per second, latency, errors, CPU by process
+   group, then the database is checked for double bookings. The bare endpoint is measured
+   under the same 50 clients.
+3. The search pages again in-process, on tables no longer freshly vacuumed.
+
+`--profile` adds, for one request of each page and one booking, every SQL statement with its
+time and the PostgreSQL plan of the slowest SELECT, and the Python functions that cost most.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# Before anything imports bench.app: the app must be built on the throwaway PostgreSQL.
+URL = os.environ.get("TEST_DATABASE_URL", "")
+if not URL.startswith("postgresql"):
+    sys.exit("bench/booking.py measures PostgreSQL: run it under scripts/with-postgres")
+os.environ["DATABASE_URL"] = URL
+os.environ["BENCH_TIMING"] = "1"  # Server-Timing on every response (bench/app.py)
+os.environ.setdefault("SECRET_KEY", "bench-secret")
+
+from bench.booking_http import (  # noqa: E402
+    BOOKINGS_PER_CLIENT,
+    CLIENTS,
+    Sample,
+    Server,
+    hammer_bare,
+    report,
+    sample_http,
+)
+from bench.booking_load import book  # noqa: E402
+from bench.locate import pct  # noqa: E402
+from bench.machine import machine_load  # noqa: E402
+
+ROUNDS = 300  # requests of each page, in-process and over HTTP
+GENERIC_ROUNDS = 5  # generic plans can take seconds: a few requests are enough to tell
+SEQUENTIAL_BOOKINGS = 50  # one client alone first: the cost of a booking without contention
+P95_TARGET_MS, QUERIES_TARGET = 50.0, 10
+
+
+def prepare(url: str) -> None:
+    """A fresh schema (the throwaway database of scripts/with-postgres), then the dataset."""
+    from alembic import command
+    from sqlalchemy import create_engine, make_url, text
+
+    from bench.app import app
+    from portal.extensions import db
+
+    with app.app_context():  # never reset any other database
+        bound, wanted = db.engine.url, make_url(url)
+        assert (bound.host, bound.port, bound.database) == (
+            wanted.host,
+            wanted.port,
+            wanted.database,
+        ), f"the app is bound to {bound!r}, not to TEST_DATABASE_URL"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+    from bench import booking_data
+    from portal.cli import alembic_config
+    from portal.clock import today_in_france
+    from portal.demo import load_demo
+
+    with app.app_context():
+        cfg = alembic_config()
+        cfg.attributes["app"] = app
+        command.upgrade(cfg, "head")
+        began = time.perf_counter()
+        print(load_demo(db.session))
+        db.session.commit()
+        today = today_in_france()
+        dataset = booking_data.build(db.session, today, datetime.now(UTC))
+        print(dataset.describe())
+        print(f"dataset built in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+def lot_communes() -> list[str]:
+    """Where the searches come from: communes of lot 1 drawn in proportion to their
+    population (Paris often, as in real traffic: many searches share the same nearest
+    sites, hence the same SQL), one per request, seeded."""
+    from bench.booking_data import LOT
+    from portal.geo.gazetteer import get_gazetteer
+    from portal.network.territory import LOT_BY_NUMBER
+
+    communes = [
+        c
+        for c in get_gazetteer().communes_in_region(LOT_BY_NUMBER[LOT].region_code)
+        if c.kind == "commune"
+    ]
+    rng = random.Random(2026)
+    return [c.insee for c in rng.choices(communes, [c.population for c in communes], k=ROUNDS)]
+
+
+def pages(today: date) -> dict[str, str]:
+    later = today - timedelta(days=today.weekday()) + timedelta(weeks=3)
+    return {
+        "first page": "",
+        "filtered (téléphone, midi)": "&modalite=telephone&moment=midi",
+        f"later week ({later.isoformat()})": f"&semaine={later.isoformat()}",
+    }
+
+
+def in_process(
+    communes: list[str], queries: dict[str, str], warm_rounds: int = 20
+) -> dict[str, Sample]:
+    from bench.app import app, server_timing
+
+    client = app.test_client()
+    samples = {name: Sample() for name in [*queries, "bare"]}
+
+    def get(name: str, path: str, warm: bool) -> None:
+        began = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - began
+        assert response.status_code == 200, (path, response.status_code)
+        if not warm:
+            samples[name].add(elapsed, *server_timing(response.headers["Server-Timing"]))
+            samples[name].count_slots(response.get_data(as_text=True))
+
+    for warm, rounds in ((True, warm_rounds), (False, len(communes))):
+        for i in range(rounds):
+            commune = communes[i % len(communes)]
+            for name, query in queries.items():
+                get(name, f"/rendez-vous?commune={commune}{query}", warm)
+                get("bare", "/_bench/bare", warm)
+    return samples
+
+
+def generic_plans(communes: list[str], queries: dict[str, str]) -> dict[str, Sample]:
+    """The pages again with every statement prepared at once and planned generically: what
+    PostgreSQL may switch to by itself after five executions of a prepared statement (psycopg
+    prepares a statement from its fifth execution on one connection). A plan that needs the
+    actual values to be fast (a partial index, a range estimate) shows here."""
+    from sqlalchemy import event
+
+    from bench.app import app
+    from portal.extensions import db
+
+    def generic(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.prepare_threshold = 0
+        dbapi_connection.execute("SET plan_cache_mode = force_generic_plan")
+        dbapi_connection.commit()
+
+    with app.app_context():
+        engine = db.engine
+    engine.dispose()
+    event.listen(engine, "connect", generic)
+    try:
+        return in_process(communes[:GENERIC_ROUNDS], queries, warm_rounds=1)
+    finally:
+        event.remove(engine, "connect", generic)
+        engine.dispose()
+
+
+def verdict(samples: dict[str, Sample]) -> list[str]:
+    lines = []
+    for name, sample in samples.items():
+        if name == "bare":
+            continue
+        p95 = pct(sample.server, 95)
+        worst = max(sample.queries)
+        lines.append(
+            f"  {name}: server p95 {p95:.1f} ms ≤ {P95_TARGET_MS:.0f} ms "
+            f"{'MET' if p95 <= P95_TARGET_MS else 'NOT MET'}; {worst} SQL statements ≤ "
+            f"{QUERIES_TARGET} {'MET' if worst <= QUERIES_TARGET else 'NOT MET'}"
+        )
+    return lines
+
+
+def main() -> None:
+    if "--build-only" in sys.argv:
+        prepare(URL)
+        return
+    print(
+        f"database: {URL.split('@')[-1]}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
+        flush=True,
+    )
+    print(f"machine before: {machine_load()}", flush=True)
+    # Built by another process: the one measuring starts as fresh as a server would.
+    subprocess.run([sys.executable, __file__, "--build-only"], check=True)
+    print(f"machine after the build: {machine_load()}")
+    from portal.clock import today_in_france
+
+    today = today_in_france()
+    communes = lot_communes()
+    queries = pages(today)
+    print(
+        f"\n1. Slot search, {ROUNDS} requests of each page from {len(set(communes))} communes "
+        "of lot 1, drawn by population"
+    )
+    local = in_process(communes, queries)
+    print(report("in-process (Flask test client)", local))
+    generic = generic_plans(communes, queries)
+    print(report(f"in-process, generic plans forced, {GENERIC_ROUNDS} requests each", generic))
+    with Server(workers=4, threads=8) as server:
+        remote = sample_http(server, communes, queries, ROUNDS)
+        print(report(f"over HTTP ({server.describe()}), one client, keep-alive", remote))
+        print("Targets, in-process:")
+        print("\n".join(verdict(local)))
+        print("Targets, in-process with generic plans:")
+        print("\n".join(verdict(generic)))
+        print("Targets, over HTTP:")
+        print("\n".join(verdict(remote)))
+        print(f"\n2. Booking distinct free slots through {server.describe()}")
+        print(f"  machine: {machine_load()}")
+        alone = book(server, today, clients=1, per_client=SEQUENTIAL_BOOKINGS)
+        print(alone.describe())
+        outcome = book(server, today, clients=CLIENTS, per_client=BOOKINGS_PER_CLIENT)
+        print(outcome.describe())
+        bare = hammer_bare(server)
+        print(bare.describe())
+        print(f"  ratio: bookings/s ÷ bare requests/s = {outcome.rate / bare.rate:.3f}")
+        print(f"  machine: {machine_load()}")
+    # The tables are no longer freshly vacuumed, as in production: plans may change.
+    booked = SEQUENTIAL_BOOKINGS + CLIENTS * BOOKINGS_PER_CLIENT
+    print(f"\n3. Slot search again, after these {booked:,} bookings")
+    again = in_process(communes, queries)
+    print(report("in-process (Flask test client)", again))
+    print("Targets, in-process after the bookings:")
+    print("\n".join(verdict(again)))
+    if "--profile" in sys.argv:
+        from bench.booking_profile import profile_booking, profile_search
+
+        profile_search(communes[0], queries)
+        profile_booking(today)
+
+
+if __name__ == "__main__":
+    main()
