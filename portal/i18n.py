@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from urllib.parse import urlsplit
 
+import phonenumbers
 from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_babel import format_date, format_decimal, get_locale
 from werkzeug.wrappers import Response
@@ -85,9 +86,21 @@ def long_date(value: date) -> str:
     return str(format_date(value, "full"))
 
 
-def short_day(value: date) -> str:
-    """« lun. 23 nov. », "Mon, Nov 23": a day heading in a list of slots."""
-    return str(format_date(value, "EEE d MMM" if str(get_locale()) == "fr" else "EEE, MMM d"))
+# Numbers written the French way (« 06 12 34 56 78 »): mainland and overseas France.
+FRENCH_NUMBERING = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"}
+
+
+def format_phone(e164: str) -> str:
+    """« 06 12 34 56 78 » for a French number, the international form otherwise."""
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except phonenumbers.NumberParseException:
+        return e164
+    french = phonenumbers.region_code_for_number(number) in FRENCH_NUMBERING
+    style = phonenumbers.PhoneNumberFormat
+    return str(
+        phonenumbers.format_number(number, style.NATIONAL if french else style.INTERNATIONAL)
+    )
 
 
 def upper_first(value: str) -> str:
@@ -99,7 +112,7 @@ def upper_first(value: str) -> str:
 def init_templates(app: Flask) -> None:
     app.jinja_env.filters["upper_first"] = upper_first
     app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.filters["short_day"] = short_day
+    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["weekday_in_text"] = weekday_in_text
     app.jinja_env.filters["hhmm"] = format_time_short
     app.jinja_env.filters["km"] = format_km

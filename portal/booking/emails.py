@@ -11,33 +11,33 @@ import re
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-import phonenumbers
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from portal.booking.ics import invitation
 from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus, Beneficiary
+from portal.booking.slots import operator_timezone
 from portal.booking.tokens import manage_token
-from portal.i18n import format_time_short
+from portal.clock import PARIS
+from portal.i18n import format_phone, format_time_short, long_date
 from portal.mail.models import OutboxMessage
 from portal.mail.services import Attachment, enqueue_mail
 from portal.network.models import Modality
 from portal.network.territory import LOT_BY_NUMBER
 
 Kind = Literal["booked", "moved", "cancelled", "reminder"]
-DEFAULT_TIMEZONE = "Europe/Paris"
-# Numbers written the French way (« 06 12 34 56 78 »): mainland and overseas France.
-FRENCH_NUMBERING = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"}
 
 
 def manage_url(base_url: str, secret_key: str, request_id: int) -> str:
-    """The signed link that moves or cancels the appointments of a request."""
-    return f"{base_url.rstrip('/')}/rendez-vous/gerer/{manage_token(secret_key, request_id)}"
+    """The signed link that moves or cancels the appointments of a request, outside a request
+    (cron): the path comes from the application's own route."""
+    token = manage_token(secret_key, request_id)
+    path = current_app.url_map.bind("").build("booking.manage", {"token": token})
+    return base_url.rstrip("/") + path
 
 
 def calendar_uid(appointment: Appointment) -> str:
@@ -79,9 +79,9 @@ def queue_waiting(session: Session, request: AppointmentRequest) -> OutboxMessag
         context: dict[str, Any] = {
             "beneficiary": beneficiary,
             "operator": request.operator,
-            "phone": display_phone(beneficiary.phone),
-            "call_back_by": _day(request.call_back_by) if request.call_back_by else None,
-            "deadline": _day(request.deadline),
+            "phone": format_phone(beneficiary.phone),
+            "call_back_by": long_date(request.call_back_by) if request.call_back_by else None,
+            "deadline": long_date(request.deadline),
         }
         subject = _("Votre demande de rendez-vous est enregistrée")
         text, html = _bodies("waiting", subject, context)
@@ -166,12 +166,12 @@ def _queue(
 
 def _appointment_context(appointment: Appointment, link: str | None) -> dict[str, Any]:
     operator = appointment.operator
-    lot = LOT_BY_NUMBER.get(operator.lot_number)
-    zone = lot.timezone if lot else DEFAULT_TIMEZONE
-    starts = appointment.starts_at.astimezone(ZoneInfo(zone))
-    ends = appointment.ends_at.astimezone(ZoneInfo(zone))
+    lot = LOT_BY_NUMBER[operator.lot_number]
+    zone = operator_timezone(operator)
+    starts = appointment.starts_at.astimezone(zone)
+    ends = appointment.ends_at.astimezone(zone)
     date, start, end = (
-        _day(starts.date()),
+        long_date(starts.date()),
         format_time_short(starts.time()),
         format_time_short(ends.time()),
     )
@@ -188,9 +188,9 @@ def _appointment_context(appointment: Appointment, link: str | None) -> dict[str
         "when": _("le %(date)s, de %(start)s à %(end)s", date=date, start=start, end=end),
         "when_short": _("le %(date)s à %(time)s", date=date, time=start),
         # People overseas read their local time; the zone is named outside mainland France.
-        "local_time_of": lot.name if lot and zone != DEFAULT_TIMEZONE else None,
+        "local_time_of": lot.name if str(zone) != PARIS.key else None,
         "where": _where(appointment),
-        "deadline": _day(request.deadline) if request and keeps_deadline else None,
+        "deadline": long_date(request.deadline) if request and keeps_deadline else None,
         "manage_url": link,
         "cutoff_hours": current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"],
     }
@@ -202,7 +202,7 @@ def _where(appointment: Appointment) -> str:
         address = f"{site.street}, {site.postal_code} {site.commune_name}"
         return str(_("Sur place, à %(site)s : %(address)s.", site=site.name, address=address))
     if appointment.modality == Modality.TELEPHONE:
-        phone = display_phone(appointment.beneficiary.phone)
+        phone = format_phone(appointment.beneficiary.phone)
         return str(_("Par téléphone : votre conseiller vous appellera au %(phone)s.", phone=phone))
     return str(
         _("En visio : votre conseiller vous enverra le lien de connexion avant le rendez-vous.")
@@ -254,18 +254,3 @@ def _tidy(text: str) -> str:
 def _language(beneficiary: Beneficiary) -> str:
     languages = current_app.config["LANGUAGES"]
     return beneficiary.locale if beneficiary.locale in languages else languages[0]
-
-
-def _day(value: Any) -> str:
-    return str(format_date(value, "full"))
-
-
-def display_phone(e164: str) -> str:
-    """« 06 12 34 56 78 » for a French number, the international form otherwise."""
-    try:
-        number = phonenumbers.parse(e164, "FR")
-    except phonenumbers.NumberParseException:
-        return e164
-    french = phonenumbers.region_code_for_number(number) in FRENCH_NUMBERING
-    style = phonenumbers.PhoneNumberFormat
-    return phonenumbers.format_number(number, style.NATIONAL if french else style.INTERNATIONAL)

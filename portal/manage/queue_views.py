@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
-import phonenumbers
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -34,16 +33,6 @@ def _operator() -> Operator:
     if staff.operator is None:
         abort(404)
     return staff.operator
-
-
-@bp.app_template_filter("phone_national")
-def phone_national(value: str) -> str:
-    """« +33612345678 » as people dial it in France: « 06 12 34 56 78 »."""
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        return value
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
 
 
 @bp.get("/demandes-en-attente")
@@ -165,4 +154,4 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-__all__ = ["bp", "phone_national"]
+__all__ = ["bp"]

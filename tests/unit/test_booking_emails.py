@@ -47,12 +47,6 @@ DEADLINE = date(2039, 4, 15)
 LINK = "https://cep.example/rendez-vous/gerer/signed-token"
 
 
-@pytest.fixture
-def english() -> Iterator[None]:
-    """The English catalog is the compiled main one (`make translations`)."""
-    yield
-
-
 def demo_place(session: Session, lot: int) -> tuple[Operator, Site, StaffMember]:
     operator = session.scalars(select(Operator).where(Operator.lot_number == lot)).one()
     site = operator.sites[0]
@@ -184,7 +178,7 @@ def test_the_confirmation_in_french_says_when_where_and_how_to_change(session: S
     assert str(event["ATTENDEE"]) == f"mailto:{appointment.beneficiary.email}"
 
 
-def test_the_confirmation_in_english_by_phone(session: Session, english: None) -> None:
+def test_the_confirmation_in_english_by_phone(session: Session) -> None:
     appointment = book(session, locale="en", modality=Modality.TELEPHONE)
     message = queue_booked(session, appointment, LINK)
 
@@ -315,8 +309,9 @@ def test_a_waiting_request_tells_when_the_operator_calls_back(session: Session) 
     assert_ends_with_the_mediator(message, "fr")
 
 
-def test_the_manage_link_names_the_request_and_is_signed() -> None:
-    url = manage_url("https://cep.example/", "a-secret", 42)
+def test_the_manage_link_names_the_request_and_is_signed(app: Flask) -> None:
+    with app.app_context():
+        url = manage_url("https://cep.example/", "a-secret", 42)
     prefix = "https://cep.example/rendez-vous/gerer/"
     assert url.startswith(prefix)
     assert request_id_from_token("a-secret", url[len(prefix) :]) == 42

@@ -8,7 +8,6 @@ from flask import Blueprint, Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from portal.booking.emails import display_phone
 from portal.booking.slots import operator_timezone
 from portal.booking.views.messages import territory_name
 from portal.i18n import format_time_short, long_date
@@ -23,7 +22,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["local_moment"] = local_moment
     app.jinja_env.filters["long_moment"] = long_moment
-    app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["territory_name"] = territory_name
 
 
