@@ -19,7 +19,7 @@ from htmx_flask import request as htmx_request
 from werkzeug.wrappers import Response
 
 from portal.i18n import safe_next
-from portal.network.models import Site, StaffMember, StaffRole
+from portal.network.models import Operator, Site, StaffMember, StaffRole
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -96,6 +96,15 @@ def staff_required(*roles: StaffRole) -> Callable[[Callable[P, R]], Callable[P, 
         return wrapper
 
     return decorator
+
+
+def current_operator() -> Operator:
+    """The operator of the signed-in member; 404 for staff of no operator (the mediator,
+    France compétences) on an operator's screen."""
+    operator = current_staff().operator
+    if operator is None:
+        abort(404)
+    return operator
 
 
 def own_operator_or_404(operator_id: int | None) -> None:

@@ -75,6 +75,11 @@ def is_working_day(day: date, territory: Territory) -> bool:
     return day.weekday() < 5 and not is_public_holiday(day, territory)
 
 
+def monday(day: date) -> date:
+    """The Monday of the week of `day`: weeks of slots and agendas start there."""
+    return day - timedelta(days=day.weekday())
+
+
 def add_working_days(start: date, count: int, territory: Territory) -> date:
     """The `count`-th working day after `start`; `start` itself is not counted."""
     if count < 0:

@@ -220,7 +220,11 @@ LIVE_SQL = text(f"appointment.{_LIVE}")
 
 class Appointment(Base):
     """One appointment on one slot. At most one live appointment per slot: enforced by the
-    database with a partial unique index, never by a check before the insert."""
+    database with a partial unique index, never by a check before the insert.
+
+    Operator, advisor, site and times are copied from the slot on purpose: agendas and
+    indicator 8.4 read them through their own indexes, and an appointment keeps its facts if
+    its slot is later withdrawn."""
 
     __tablename__ = "appointment"
     __table_args__ = (

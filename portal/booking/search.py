@@ -9,7 +9,7 @@ withdrawn and without a live appointment; a handful of indexed queries, whatever
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from portal.booking import search_queries as queries
+from portal.booking.calendar import monday
 from portal.booking.models import Slot
 from portal.booking.search_queries import EARLIEST_SHOWN, REMOTE
 from portal.booking.slots import operator_timezone
@@ -95,7 +96,6 @@ class SearchResult:
     remote_held_back: bool = False
     # Set when the slots come from a neighbouring lot: the operator and the reason to trace.
     neighbour: Operator | None = None
-    sites: dict[int, NearbySite] = field(default_factory=dict)
 
     @property
     def has_previous_week(self) -> bool:
@@ -104,10 +104,6 @@ class SearchResult:
     @property
     def has_next_week(self) -> bool:
         return self.week < self.last_week
-
-
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def matches_part_of_day(starts: datetime, part: PartOfDay | None) -> bool:
@@ -214,7 +210,6 @@ def search_slots(
         last_week=last_week,
         remote_held_back=not remote_ok,
         neighbour=neighbour,
-        sites=sites,
     )
 
 

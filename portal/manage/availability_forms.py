@@ -8,7 +8,7 @@ The forms check the shape of what was typed (a time, a date, a number); the busi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -133,10 +133,6 @@ def int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 # The words people read for each broken rule of booking.availability.

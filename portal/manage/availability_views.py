@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from portal.auth.policies import current_staff, staff_required
+from portal.auth.policies import current_operator, staff_required
 from portal.booking import availability as service
 from portal.booking.availability import AvailabilityError, WindowInput
 from portal.booking.models import AvailabilityWindow
@@ -52,17 +52,10 @@ def refresh_slots(operator_id: int) -> MaterialiseReport:
     )
 
 
-def _operator_id() -> int:
-    operator_id = current_staff().operator_id
-    if operator_id is None:
-        abort(404)
-    return operator_id
-
-
 def _advisor_or_404(advisor_id: int) -> StaffMember:
     try:
         return service.operator_advisor(
-            db.session, operator_id=_operator_id(), advisor_id=advisor_id
+            db.session, operator_id=current_operator().id, advisor_id=advisor_id
         )
     except AvailabilityError:
         abort(404)
@@ -71,7 +64,7 @@ def _advisor_or_404(advisor_id: int) -> StaffMember:
 @bp.get("/disponibilites")
 @staff_required(StaffRole.MANAGER)
 def availability() -> Response:
-    operator_id = _operator_id()
+    operator_id = current_operator().id
     form = AdvisorFilterForm(request.args)
     sites = db.session.execute(
         select(Site.id, Site.name).where(Site.operator_id == operator_id).order_by(Site.name)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, select
 
-from portal.auth.policies import current_staff, staff_required
+from portal.auth.policies import current_operator, staff_required
 from portal.booking import indicators
 from portal.booking.calendar import add_working_days
 from portal.booking.indicators import AppointmentRow, RequestRow
@@ -36,9 +36,7 @@ from portal.network.models import Operator, Site, StaffRole
 @bp.get("/indicateurs/delai")
 @staff_required(StaffRole.MANAGER)
 def delays() -> tuple[str, int] | str:
-    operator = current_staff().operator
-    if operator is None:
-        abort(404)
+    operator = current_operator()
     today = today_in_france()
     default_start = today - timedelta(weeks=indicators.DEFAULT_PERIOD_WEEKS)
     form = PeriodForm(request.args, start=default_start, end=today)

@@ -14,7 +14,11 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal.auth.policies import current_staff, managed_site_or_404, staff_required
+from portal.auth.policies import (
+    current_operator,
+    managed_site_or_404,
+    staff_required,
+)
 from portal.clock import today_in_france
 from portal.extensions import db
 from portal.htmx import is_fragment_request, render
@@ -49,13 +53,6 @@ PAGE = "manage/site.html"
 SCHEDULE = "manage/_partials/_site_schedule.html"
 
 
-def _operator_id() -> int:
-    operator_id = current_staff().operator_id
-    if operator_id is None:
-        abort(404)
-    return operator_id
-
-
 def _site(site_id: int) -> Site:
     return managed_site_or_404(db.session.get(Site, site_id))
 
@@ -64,7 +61,7 @@ def _site(site_id: int) -> Site:
 @staff_required(StaffRole.MANAGER)
 def sites() -> Response:
     form = SiteFilterForm(request.args)
-    every_site = services.operator_sites(db.session, _operator_id())
+    every_site = services.operator_sites(db.session, current_operator().id)
     extended = {site.id: extended_days(site.hours) for site in every_site}
     short = {site.id for site in every_site if extended[site.id] < MIN_EXTENDED_DAYS_PER_WEEK}
     shown = every_site

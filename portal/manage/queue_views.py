@@ -12,8 +12,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from portal.auth.policies import current_staff, staff_required
+from portal.auth.policies import current_operator, current_staff, staff_required
 from portal.booking import follow_up
+from portal.booking.calendar import monday
 from portal.booking.follow_up import FollowUpError
 from portal.booking.slots import operator_timezone
 from portal.clock import today_in_france
@@ -21,24 +22,17 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.htmx import is_fragment_request, render
 from portal.manage import bp
-from portal.manage.availability_forms import AgendaFilterForm, int_or_none, monday_of
+from portal.manage.availability_forms import AgendaFilterForm, int_or_none
 from portal.network.models import Operator, Site, StaffMember, StaffRole
 from portal.orientation.labels import MOTIFS
 
 OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
 
 
-def _operator() -> Operator:
-    staff = current_staff()
-    if staff.operator is None:
-        abort(404)
-    return staff.operator
-
-
 @bp.get("/demandes-en-attente")
 @staff_required(*OPERATOR_STAFF)
 def waiting() -> Response:
-    operator = _operator()
+    operator = current_operator()
     return render(
         "manage/waiting.html",
         "manage/_waiting_requests.html",
@@ -63,7 +57,7 @@ def _waiting_context(operator: Operator) -> dict[str, object]:
 @staff_required(*OPERATOR_STAFF)
 def call_back(request_id: int) -> Response:
     """« Rappel effectué »: idempotent, the first call back is the one kept."""
-    operator = _operator()
+    operator = current_operator()
     try:
         follow_up.record_call_back(
             db.session, operator_id=operator.id, request_id=request_id, now=utcnow()
@@ -84,11 +78,11 @@ def call_back(request_id: int) -> Response:
 @staff_required(*OPERATOR_STAFF)
 def my_appointments() -> Response:
     staff = current_staff()
-    operator = _operator()
+    operator = current_operator()
     tz = operator_timezone(operator)
     now = utcnow()
     today = now.astimezone(tz).date()
-    week = max(monday_of(_day(request.args.get("week")) or today), monday_of(today))
+    week = max(monday(_day(request.args.get("week")) or today), monday(today))
     first_day = max(week, today)
     start = datetime.combine(first_day, time(0), tz)
     end = datetime.combine(week + timedelta(days=7), time(0), tz)
@@ -119,7 +113,7 @@ def my_appointments() -> Response:
         days=days,
         count=len(appointments),
         week=week,
-        previous_week=week - timedelta(days=7) if week > monday_of(today) else None,
+        previous_week=week - timedelta(days=7) if week > monday(today) else None,
         next_week=week + timedelta(days=7),
         filters={key: value for key, value in filters.items() if value},
         timezone=tz,

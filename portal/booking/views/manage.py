@@ -32,10 +32,6 @@ from portal.extensions import db
 from portal.network.models import Modality
 
 
-class _Invalid(Exception):
-    pass
-
-
 def _request(token: str) -> AppointmentRequest:
     try:
         request_id = request_id_from_token(current_app.config["SECRET_KEY"], token)
