@@ -1,6 +1,15 @@
 """Every model, imported once so that the metadata (and Alembic) sees all tables."""
 
+from portal.advisor.models import (
+    Dossier,
+    DossierCounter,
+    Interaction,
+    PurchaseOrder,
+    ReferenceItem,
+    Unit,
+)
 from portal.auth.models import LoginAttempt
+from portal.beneficiary.models import ClosureRequest, SignInLink
 from portal.booking.models import (
     Absence,
     Appointment,
@@ -8,6 +17,14 @@ from portal.booking.models import (
     AvailabilityWindow,
     Beneficiary,
     Slot,
+)
+from portal.directory.models import Provider, ProviderService
+from portal.livrables.models import (
+    Livrable,
+    LivrableRevision,
+    LivrableVersion,
+    Signature,
+    SignedScan,
 )
 from portal.mail.models import OutboxAttachment, OutboxMessage
 from portal.network.models import (
@@ -19,6 +36,7 @@ from portal.network.models import (
     advisor_site,
 )
 from portal.orientation.models import OrientationContact
+from portal.satisfaction.models import Survey
 
 __all__ = [
     "Absence",
@@ -26,15 +44,31 @@ __all__ = [
     "AppointmentRequest",
     "AvailabilityWindow",
     "Beneficiary",
+    "ClosureRequest",
+    "Dossier",
+    "DossierCounter",
+    "Interaction",
+    "Livrable",
+    "LivrableRevision",
+    "LivrableVersion",
     "LoginAttempt",
     "OpeningHours",
     "Operator",
     "OrientationContact",
     "OutboxAttachment",
     "OutboxMessage",
+    "Provider",
+    "ProviderService",
+    "PurchaseOrder",
+    "ReferenceItem",
+    "SignInLink",
+    "Signature",
+    "SignedScan",
     "Site",
     "SiteClosure",
     "Slot",
     "StaffMember",
+    "Survey",
+    "Unit",
     "advisor_site",
 ]

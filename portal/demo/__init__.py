@@ -13,8 +13,10 @@ from datetime import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.clock import today_in_france
 from portal.demo.availability import add_demo_availability
 from portal.demo.names import FIRST_NAMES, LAST_NAMES, PARTNERS, STREETS
+from portal.demo.workspace import add_demo_purchase_orders
 from portal.geo.gazetteer import Commune, Gazetteer, get_gazetteer
 from portal.network.models import OpeningHours, Operator, Site, SiteKind, StaffMember, StaffRole
 from portal.network.territory import LOTS, Lot
@@ -211,7 +213,8 @@ def load_demo(session: Session, *, force: bool = False, gazetteer: Gazetteer | N
         counts["staff"] += len(staff)
     session.flush()
     counts["windows"] = add_demo_availability(session)
+    counts["orders"] = add_demo_purchase_orders(session, today_in_france())
     return (
         "demo data loaded: {operators} operators, {sites} sites, {staff} staff, "
-        "{windows} availability windows".format(**counts)
+        "{windows} availability windows, {orders} purchase orders".format(**counts)
     )
