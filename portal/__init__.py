@@ -38,16 +38,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     from portal import api, cli, i18n, manage, public
+    from portal.advisor import views as advisor_views
     from portal.auth import views as auth_views
+    from portal.beneficiary import views as space_views
     from portal.booking import views as booking_views
+    from portal.livrables import views as livrable_views
     from portal.locator import views as locator_views
     from portal.mail import views as mail_views
+    from portal.satisfaction import views as satisfaction_views
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(locator_views.bp)
     app.register_blueprint(api.bp)
-    for feature in (auth_views, booking_views, mail_views, manage):
+    features = (auth_views, booking_views, mail_views, manage, advisor_views, livrable_views)
+    for feature in (*features, space_views, satisfaction_views):
         feature.init_app(app)
     csrf.exempt(api.bp)  # read-only GET API
     cli.init_app(app)

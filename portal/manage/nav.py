@@ -12,9 +12,13 @@ OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
 
 STAFF_NAV = (
     ("manage.home", _l("Accueil"), OPERATOR_STAFF),
+    ("advisor.home", _l("Mes dossiers"), ADVISOR),
     ("manage.my_appointments", _l("Mes rendez-vous"), OPERATOR_STAFF),
     ("manage.waiting", _l("Demandes en attente"), OPERATOR_STAFF),
     ("manage.sites", _l("Sites et horaires"), MANAGER),
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
     ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
+    ("satisfaction.indicator", _l("Satisfaction et réengagements"), MANAGER),
+    ("livrables.directory", _l("Annuaire des prestataires"), OPERATOR_STAFF),
+    ("advisor.purchase_orders", _l("Bons de commande"), MANAGER),
 )

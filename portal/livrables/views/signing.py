@@ -1,0 +1,1 @@
+"""Placeholder: printing, paper signatures and the signed scan (to be written)."""

@@ -1,0 +1,114 @@
+"""Rows for the advisor-workspace tests, on the demo network.
+
+Every test makes its own advisor (with a known password) and its own people, so that tests
+never see each other's dossiers; the rows stay in the throwaway database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from portal.advisor.models import ConsentMode, Dossier, Unit, UnitKind
+from portal.advisor.units import Consent, EntryData, engage_unit, open_dossier
+from portal.booking.models import Beneficiary
+from portal.network.models import Operator, Site, StaffMember, StaffRole
+
+PASSWORD = "un mot de passe de test assez long"
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+ENTRY = EntryData(origine="individuelle", motif="projet", motif_detaille="changer_metier")
+
+
+def operator(session: Session, code: str = "16") -> Operator:
+    found = session.scalar(select(Operator).where(Operator.code == code))
+    assert found is not None
+    return found
+
+
+def staff(
+    session: Session, code: str = "16", role: StaffRole = StaffRole.ADVISOR, name: str = ""
+) -> StaffMember:
+    """A new member of operator `code` (or of no operator for the mediator and France
+    compétences), who signs in with PASSWORD."""
+    op = operator(session, code) if role in (StaffRole.ADVISOR, StaffRole.MANAGER) else None
+    member = StaffMember(
+        operator_id=op.id if op else None,
+        email=f"ws-{uuid.uuid4().hex[:12]}@test.cep-demo.example",
+        full_name=name or f"Conseillère {uuid.uuid4().hex[:6]}",
+        role=role,
+        password_hash=PASSWORD_HASH,
+    )
+    if op is not None and role == StaffRole.ADVISOR:
+        first_site = session.scalar(
+            select(Site).where(Site.operator_id == op.id).order_by(Site.id).limit(1)
+        )
+        if first_site is not None:
+            member.sites.append(first_site)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def person(
+    session: Session, *, email: str | None = None, last_name: str = "Lefèvre"
+) -> Beneficiary:
+    beneficiary = Beneficiary(
+        last_name=last_name,
+        first_name="Camille",
+        email=email or f"camille-{uuid.uuid4().hex[:8]}@example.org",
+        phone="+33612345678",
+        birth_date=date(1985, 6, 15),
+        consent_at=datetime.now(UTC),
+        consent_version="test",
+    )
+    session.add(beneficiary)
+    session.flush()
+    return beneficiary
+
+
+def dossier(
+    session: Session, advisor: StaffMember, *, opened_on: date, who: Beneficiary | None = None
+) -> Dossier:
+    assert advisor.operator_id is not None
+    return open_dossier(
+        session,
+        beneficiary=who or person(session),
+        operator_id=advisor.operator_id,
+        advisor=advisor,
+        opened_on=opened_on,
+        site_id=advisor.sites[0].id if advisor.sites else None,
+    )
+
+
+def engaged(
+    session: Session,
+    advisor: StaffMember,
+    kind: UnitKind = UnitKind.UO1,
+    *,
+    engaged_on: date,
+    today: date,
+    in_dossier: Dossier | None = None,
+) -> Unit:
+    """A unit engaged on `engaged_on` (a new dossier opened that day unless one is given)."""
+    target = in_dossier or dossier(session, advisor, opened_on=engaged_on)
+    return engage_unit(
+        session,
+        target,
+        kind,
+        engaged_on=engaged_on,
+        consent=Consent(given_on=engaged_on, mode=ConsentMode.ORAL),
+        entry=ENTRY,
+        by=advisor,
+        today=today,
+    )
+
+
+def sign_in(client: FlaskClient, email: str) -> FlaskClient:
+    response = client.post("/pro/connexion", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 303, response.data
+    return client
