@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations extract-messages lint bench bench-booking clean
+.PHONY: run test install translations extract-messages lint bench bench-booking bench-workspace clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,11 +45,17 @@ bench: install translations
 	scripts/install-test-deps
 	scripts/with-postgres $(BIN)/python bench/locate.py
 	$(MAKE) --no-print-directory bench-booking
+	$(MAKE) --no-print-directory bench-workspace
 
 # Slot search on a large lot and 50 concurrent bookings, on its own throwaway PostgreSQL.
 bench-booking: install translations
 	scripts/install-test-deps
 	scripts/with-postgres $(BIN)/python bench/booking.py
+
+# The advisor's home and a dossier page on a national five-year dataset, and close-expired.
+bench-workspace: install translations
+	scripts/install-test-deps
+	scripts/with-postgres $(BIN)/python bench/workspace.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
