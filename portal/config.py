@@ -117,4 +117,13 @@ def load(instance_path: Path) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES_PER_EMAIL": _int("LOGIN_MAX_FAILURES_PER_EMAIL", 5),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         "LOGIN_FAILURE_WINDOW_MINUTES": _int("LOGIN_FAILURE_WINDOW_MINUTES", 15),
+        # Signing: the scan of a signed paper livrable (PDF, JPEG or PNG) is at most this
+        # big; a request is refused beyond it plus room for the form (413).
+        "SCAN_MAX_BYTES": _int("SCAN_MAX_BYTES", 10 * 1024 * 1024),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 11 * 1024 * 1024),
+        # Beneficiary space: a sign-in link works once, for this many minutes; at most this
+        # many links per address and hour; a signed-in space closes after this many hours.
+        "BENEFICIARY_LINK_MINUTES": _int("BENEFICIARY_LINK_MINUTES", 30),
+        "BENEFICIARY_LINKS_PER_HOUR": _int("BENEFICIARY_LINKS_PER_HOUR", 5),
+        "BENEFICIARY_SESSION_HOURS": _int("BENEFICIARY_SESSION_HOURS", 12),
     }

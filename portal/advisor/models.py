@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.network.models import Operator, Site, StaffMember
 
 
@@ -142,7 +142,7 @@ class Unit(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"))
     advisor_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
-    kind: Mapped[UnitKind] = mapped_column(String(2))
+    kind: Mapped[UnitKind] = mapped_column(StrEnumType(UnitKind, 2))
     # Annex 2: « numéro de dossier » OO AA MM UU XXXXXX, stored without spaces.
     number: Mapped[str] = mapped_column(String(14), unique=True)
     purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id"))
@@ -150,15 +150,15 @@ class Unit(Base):
     purchase_order_ref: Mapped[str] = mapped_column(String(30), unique=True)
     engaged_on: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[UnitStatus] = mapped_column(String(10), default=UnitStatus.OPEN)
+    status: Mapped[UnitStatus] = mapped_column(StrEnumType(UnitStatus, 10), default=UnitStatus.OPEN)
     closed_on: Mapped[date | None] = mapped_column(Date)
-    closure_kind: Mapped[ClosureKind | None] = mapped_column(String(10))
+    closure_kind: Mapped[ClosureKind | None] = mapped_column(StrEnumType(ClosureKind, 10))
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
     # UO2.2 (CCTP 2.1.3): the beneficiary's written wish to close, word for word.
     closure_trace: Mapped[str | None] = mapped_column(Text)
     # Explicit consent at engagement: who recorded it, when, how.
     consent_given_on: Mapped[date] = mapped_column(Date)
-    consent_mode: Mapped[ConsentMode] = mapped_column(String(10))
+    consent_mode: Mapped[ConsentMode] = mapped_column(StrEnumType(ConsentMode, 10))
     consent_recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
     consent_recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Annex 2 fields, as codes of the reference tables (`ReferenceItem`).
@@ -235,7 +235,7 @@ class PurchaseOrder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"))
     year: Mapped[int] = mapped_column(SmallInteger)
-    kind: Mapped[UnitKind] = mapped_column(String(2))
+    kind: Mapped[UnitKind] = mapped_column(StrEnumType(UnitKind, 2))
     number: Mapped[int] = mapped_column(SmallInteger)
     quantity: Mapped[int]
     consumed: Mapped[int] = mapped_column(default=0)

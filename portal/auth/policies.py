@@ -93,6 +93,8 @@ def staff_required(*roles: StaffRole) -> Callable[[Callable[P, R]], Callable[P, 
                 abort(404)
             return view(*args, **kwargs)
 
+        # Read by the access-matrix test: which roles this page is for (empty: any staff).
+        wrapper.staff_roles = allowed  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

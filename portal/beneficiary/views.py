@@ -1,16 +1,235 @@
-"""Placeholder: the beneficiary space (to be written)."""
+"""The beneficiary space (`/mon-espace`): no password, a single-use link sent by e-mail.
+
+The page asking for the link always answers the same, so that it never tells who is a
+beneficiary. Once signed in, the space shows what every record made with that address
+holds: appointments, dossiers and units, signed livrables, surveys to answer, and the form
+to close a UO2.2 in writing. A document of someone else answers 404.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+import time
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from portal.advisor import reference_data as ref
+from portal.advisor.errors import UnitError
+from portal.advisor.reference import items
+from portal.advisor.views.texts import KIND_TITLES
+from portal.beneficiary import emails, services
+from portal.beneficiary.forms import ClosureRequestForm, LinkRequestForm
+from portal.booking.forms import MODALITY_LABELS
+from portal.booking.tokens import manage_token
+from portal.clock import today_in_france
+from portal.db import utcnow
+from portal.extensions import db
+from portal.livrables.emails import TITLES, pdf_filename, scan_filename
+from portal.livrables.views.signing import file_response
+from portal.satisfaction.services import survey_token
 
 bp = Blueprint("space", __name__)
+
+EMAIL_KEY = "beneficiary_email"
+SINCE_KEY = "beneficiary_since"
+
+
+def signed_in_email() -> str | None:
+    """The address whose space is open in this browser, for BENEFICIARY_SESSION_HOURS."""
+    email, since = session.get(EMAIL_KEY), session.get(SINCE_KEY)
+    if not isinstance(email, str) or not isinstance(since, int | float):
+        return None
+    if time.time() - since > current_app.config["BENEFICIARY_SESSION_HOURS"] * 3600:
+        _sign_out()
+        return None
+    return email
 
 
 @bp.get("/mon-espace")
 def home() -> str:
-    return "space"
+    email = signed_in_email()
+    if email is None:
+        return render_template("space/sign_in.html", form=LinkRequestForm(formdata=None))
+    return _space_page(email)
+
+
+@bp.post("/mon-espace/lien")
+def request_link() -> Response | tuple[str, int]:
+    form = LinkRequestForm()
+    if not form.validate():
+        return render_template("space/sign_in.html", form=form), 422
+    config = current_app.config
+    email = services.normalise_email(form.email.data or "")
+    token = services.create_sign_in_link(
+        db.session,
+        email=email,
+        now=utcnow(),
+        minutes=config["BENEFICIARY_LINK_MINUTES"],
+        max_per_hour=config["BENEFICIARY_LINKS_PER_HOUR"],
+    )
+    if token is not None:
+        link = emails.public_url("space.sign_in", str(get_locale()), token=token)
+        emails.queue_sign_in_link(
+            db.session, email=email, link=link, minutes=config["BENEFICIARY_LINK_MINUTES"]
+        )
+    db.session.commit()
+    return redirect(url_for("space.link_sent"), code=303)
+
+
+@bp.get("/mon-espace/lien-envoye")
+def link_sent() -> str:
+    minutes = current_app.config["BENEFICIARY_LINK_MINUTES"]
+    return render_template("space/link_sent.html", minutes=minutes)
+
+
+@bp.get("/mon-espace/connexion/<token>")
+def sign_in(token: str) -> Response | tuple[str, int]:
+    try:
+        email = services.use_sign_in_link(db.session, token=token, now=utcnow())
+    except services.SpaceError:
+        db.session.rollback()
+        return render_template("space/invalid_link.html", form=LinkRequestForm(formdata=None)), 404
+    db.session.commit()
+    # A new session for a new person: nothing of the previous visit is kept but the language.
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session[EMAIL_KEY] = email
+    session[SINCE_KEY] = int(time.time())
+    session.permanent = True
+    return redirect(url_for("space.home"), code=303)
+
+
+@bp.post("/mon-espace/deconnexion")
+def sign_out() -> Response:
+    _sign_out()
+    flash(_("Vous êtes déconnecté de votre espace."), "success")
+    return redirect(url_for("space.home"), code=303)
+
+
+@bp.get("/mon-espace/documents/<int:version_id>.pdf")
+def document(version_id: int) -> Response:
+    livrable, version = _owned_version(version_id)
+    return file_response(version.pdf, "application/pdf", pdf_filename(livrable, version), True)
+
+
+@bp.get("/mon-espace/documents/<int:version_id>/copie-signee")
+def signed_copy(version_id: int) -> Response:
+    livrable, version = _owned_version(version_id)
+    scan = version.scan or abort(404)
+    return file_response(scan.data, scan.content_type, scan_filename(livrable, version), False)
+
+
+@bp.post("/mon-espace/unites/<int:unit_id>/cloture")
+def request_closure(unit_id: int) -> Response | str | tuple[str, int]:
+    email = signed_in_email()
+    if email is None:
+        return redirect(url_for("space.home"), code=303)
+    unit = services.owned_open_uo22(db.session, email=email, unit_id=unit_id) or abort(404)
+    form = _closure_form(unit.id)
+    if not form.validate():
+        return _space_page(email, forms={unit.id: form}), 422
+    try:
+        services.request_closure(
+            db.session,
+            unit,
+            email=email,
+            text=form.text.data or "",
+            reason=form.reason.data or "",
+            today=today_in_france(),
+        )
+    except UnitError:
+        db.session.rollback()
+        form.reason.errors = [
+            _("Cette demande ne peut pas être enregistrée : appelez votre conseiller.")
+        ]
+        return _space_page(email, forms={unit.id: form}), 422
+    emails.queue_closure_confirmed(db.session, unit, (form.text.data or "").strip())
+    db.session.commit()
+    flash(
+        _(
+            "Votre demande est enregistrée : votre accompagnement est clôturé. Un e-mail vous "
+            "le confirme."
+        ),
+        "success",
+    )
+    return redirect(url_for("space.home"), code=303)
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _sign_out() -> None:
+    session.pop(EMAIL_KEY, None)
+    session.pop(SINCE_KEY, None)
+
+
+def _owned_version(version_id: int) -> Any:
+    email = signed_in_email()
+    if email is None:
+        abort(404)
+    found = services.owned_signed_version(db.session, email=email, version_id=version_id)
+    return found or abort(404)
+
+
+def _closure_form(unit_id: int, *, fresh: bool = False) -> ClosureRequestForm:
+    prefix = f"cloture-{unit_id}"
+    form = (
+        ClosureRequestForm(formdata=None, prefix=prefix)
+        if fresh
+        else ClosureRequestForm(prefix=prefix)
+    )
+    locale = str(get_locale())
+    form.reason.choices = [
+        SelectChoice(item.code, item.label(locale))
+        for item in items(db.session, ref.MOTIF_CLOTURE)
+        if item.code != ref.ABANDON
+    ]
+    return form
+
+
+def _space_page(email: str, forms: dict[int, ClosureRequestForm] | None = None) -> str:
+    space = services.load_space(db.session, email=email, now=utcnow())
+    given = forms or {}
+    secret = current_app.config["SECRET_KEY"]
+    manage_links = {
+        a.id: url_for("booking.manage", token=manage_token(secret, a.request_id))
+        for a in space.upcoming
+        if a.request_id is not None
+    }
+    survey_links = {
+        s.id: url_for("satisfaction.survey", token=survey_token(secret, s.id))
+        for s in space.surveys
+    }
+    return render_template(
+        "space/space.html",
+        email=email,
+        space=space,
+        manage_links=manage_links,
+        survey_links=survey_links,
+        closure_forms={
+            u.id: given.get(u.id) or _closure_form(u.id, fresh=True) for u in space.closable
+        },
+        modality_labels=MODALITY_LABELS,
+        kind_titles=KIND_TITLES,
+        livrable_titles=TITLES,
+    )

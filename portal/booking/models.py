@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -139,6 +140,9 @@ class Beneficiary(Base):
     """
 
     __tablename__ = "beneficiary"
+    # The beneficiary space and re-engagement checks find a person's rows by e-mail, whatever
+    # its case.
+    __table_args__ = (Index("ix_beneficiary_lower_email", func.lower(text("email"))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_name: Mapped[str] = mapped_column(String(100))

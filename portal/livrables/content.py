@@ -5,7 +5,8 @@ by the editor, the history, the PDF and the signature.
       "sections": {"<section key>": "free text", ...},
       "decision": "uo21" | "stop" | "elsewhere" | null,        # État des lieux partagé
       "steps": [{"objective", "action", "who", "due_on" (AAAA-MM-JJ or ""), "financing"}],
-      "services": [{"code", "providers": [{"id", "name", "commune", "is_operator"}],
+      "services": [{"code", "providers": [{"id", "name", "commune", "is_operator",
+                                          "postal_code", "website", "phone", "email"}],
                     "chosen_provider_id": int | null, "undecided": bool}],
       "wants_uo22": true | false | null                         # Projet professionnel
     }
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -122,6 +125,123 @@ def missing_for_signature(kind: LivrableKind, content: dict[str, Any]) -> list[s
             if service.get("chosen_provider_id") is None and not service.get("undecided"):
                 missing.append(f"service:{service.get('code')}")
     return missing
+
+
+# Sane bounds: far above a real livrable, low enough to keep one row and one PDF reasonable.
+SECTION_MAX_CHARS = 20_000
+STEP_MAX_CHARS = {"objective": 500, "action": 1000, "who": 200, "financing": 500}
+MAX_STEPS = 40
+
+
+class ContentProblems(ValueError):
+    """What is wrong with a content: (path, reason) pairs, e.g. ("steps.1.due_on", "date"),
+    ("sections.projet", "too_long"), ("services.xyz", "unknown")."""
+
+    def __init__(self, problems: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def normalise(
+    kind: LivrableKind,
+    raw: dict[str, Any],
+    *,
+    services: Sequence[str],
+    providers_for: Callable[[str], list[dict[str, Any]]],
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`raw` in the canonical shape of `kind`: only its keys, texts trimmed (line ends as
+    LF), blank steps dropped, dates as AAAA-MM-JJ, services in the table's order with the
+    providers listed now (`providers_for`). Returns it with the services whose chosen
+    provider is no longer listed (the choice is cleared: the person chooses again); raises
+    ContentProblems naming every problem."""
+    problems: list[tuple[str, str]] = []
+    content = empty_content(kind)
+    given_sections = raw.get("sections") or {}
+    for section in SECTIONS[kind]:
+        text = _text(given_sections.get(section.key))
+        if len(text) > SECTION_MAX_CHARS:
+            problems.append((f"sections.{section.key}", "too_long"))
+        content["sections"][section.key] = text
+    cleared: tuple[str, ...] = ()
+    if kind == LivrableKind.ETAT_DES_LIEUX:
+        decision = raw.get("decision") or None
+        if decision is not None and decision not in DECISIONS:
+            problems.append(("decision", "unknown"))
+        content["decision"] = decision
+    else:
+        content["steps"] = _steps(raw.get("steps") or [], problems)
+        wants = raw.get("wants_uo22")
+        if wants not in (True, False, None):
+            problems.append(("wants_uo22", "unknown"))
+        content["wants_uo22"] = wants if wants in (True, False) else None
+        wished = raw.get("services") or []
+        content["services"], cleared = _services(wished, services, providers_for, problems)
+    if problems:
+        raise ContentProblems(tuple(problems))
+    return content, cleared
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _steps(raw: list[Any], problems: list[tuple[str, str]]) -> list[dict[str, str]]:
+    steps: list[dict[str, str]] = []
+    for given in raw:
+        step = {name: _text((given or {}).get(name)) for name in STEP_FIELDS}
+        if not any(step.values()):
+            continue  # a blank row of the form is not a step
+        index = len(steps)
+        for name, limit in STEP_MAX_CHARS.items():
+            if len(step[name]) > limit:
+                problems.append((f"steps.{index}.{name}", "too_long"))
+        if step["due_on"]:
+            try:
+                step["due_on"] = date.fromisoformat(step["due_on"]).isoformat()
+            except ValueError:
+                problems.append((f"steps.{index}.due_on", "date"))
+        steps.append(step)
+    if len(steps) > MAX_STEPS:
+        problems.append(("steps", "too_many"))
+    return steps
+
+
+def _services(
+    raw: list[Any],
+    known: Sequence[str],
+    providers_for: Callable[[str], list[dict[str, Any]]],
+    problems: list[tuple[str, str]],
+) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    wanted: dict[str, dict[str, Any]] = {}
+    for given in raw:
+        code = str((given or {}).get("code") or "")
+        if code not in known:
+            problems.append((f"services.{code}", "unknown"))
+        elif code not in wanted:
+            wanted[code] = given
+    services, cleared = [], []
+    for code in (code for code in known if code in wanted):  # the table's order
+        listed = providers_for(code)
+        chosen = wanted[code].get("chosen_provider_id")
+        if chosen is not None and (isinstance(chosen, bool) or not str(chosen).isdigit()):
+            problems.append((f"services.{code}", "provider"))
+            chosen = None
+        chosen = int(chosen) if chosen is not None else None
+        if chosen is not None and chosen not in {p["id"] for p in listed}:
+            chosen = None  # left the directory since the list was shown: the person chooses again
+            cleared.append(code)
+        undecided = bool(wanted[code].get("undecided")) and chosen is None
+        services.append(
+            {
+                "code": code,
+                "providers": listed,
+                "chosen_provider_id": chosen,
+                "undecided": undecided,
+            }
+        )
+    return services, tuple(cleared)
 
 
 def content_hash(

@@ -19,7 +19,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.advisor.models import Unit
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.network.models import StaffMember
 
 
@@ -55,8 +55,10 @@ class Livrable(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
-    kind: Mapped[LivrableKind] = mapped_column(String(30))
-    status: Mapped[LivrableStatus] = mapped_column(String(10), default=LivrableStatus.DRAFT)
+    kind: Mapped[LivrableKind] = mapped_column(StrEnumType(LivrableKind, 30))
+    status: Mapped[LivrableStatus] = mapped_column(
+        StrEnumType(LivrableStatus, 10), default=LivrableStatus.DRAFT
+    )
     # The working draft: {"sections": {...}, "steps": [...], "services": [...], ...}
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Raised on every save: a save based on an older draft is refused (two tabs, two people).
@@ -85,7 +87,7 @@ class LivrableRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     livrable_id: Mapped[int] = mapped_column(ForeignKey("livrable.id"), index=True)
-    kind: Mapped[RevisionKind] = mapped_column(String(10))
+    kind: Mapped[RevisionKind] = mapped_column(StrEnumType(RevisionKind, 10))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
@@ -132,12 +134,14 @@ class Signature(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("livrable_version.id"))
-    party: Mapped[SignatureParty] = mapped_column(String(15))
-    method: Mapped[SignatureMethod] = mapped_column(String(15))
+    party: Mapped[SignatureParty] = mapped_column(StrEnumType(SignatureParty, 15))
+    method: Mapped[SignatureMethod] = mapped_column(StrEnumType(SignatureMethod, 15))
     signer_name: Mapped[str] = mapped_column(String(200))
     signed_on: Mapped[date]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    # The beneficiary's only: the voluntary closure reason chosen with the signature.
+    closure_reason: Mapped[str | None] = mapped_column(String(40))
     # Online signature (later issue): identification, timestamps, document hash…
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

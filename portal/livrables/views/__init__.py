@@ -9,6 +9,6 @@ bp = Blueprint("livrables", __name__, url_prefix="/pro")
 
 
 def init_app(app: Flask) -> None:
-    from portal.livrables.views import directory, editor, signing  # noqa: F401
+    from portal.livrables.views import directory, editor, history, signing  # noqa: F401
 
     app.register_blueprint(bp)

@@ -1,0 +1,204 @@
+"""The beneficiary space: sign-in links, what the space shows, and the written request to
+close a UO2.2 (CCTP 1.2.6).
+
+The space belongs to an e-mail address, not to one record: it shows what every booking made
+with that address holds (case-insensitive). A sign-in link is single use, short-lived, and
+only its SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from portal.advisor.closing import close_on_written_request
+from portal.advisor.models import Dossier, Unit, UnitKind, UnitStatus
+from portal.beneficiary.models import ClosureRequest, SignInLink
+from portal.booking.models import Appointment, AppointmentStatus, Beneficiary
+from portal.livrables.models import Livrable, LivrableStatus, LivrableVersion
+from portal.satisfaction.models import Survey
+
+
+class SpaceErrorCode(StrEnum):
+    INVALID_LINK = "invalid_link"  # unknown, used, or expired
+
+
+class SpaceError(Exception):
+    def __init__(self, code: SpaceErrorCode) -> None:
+        super().__init__(str(code))
+        self.code = code
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def knows_email(session: Session, email: str) -> bool:
+    return (
+        session.scalar(
+            select(Beneficiary.id).where(func.lower(Beneficiary.email) == email).limit(1)
+        )
+        is not None
+    )
+
+
+def create_sign_in_link(
+    session: Session, *, email: str, now: datetime, minutes: int, max_per_hour: int
+) -> str | None:
+    """A new link for a known address, within the hourly limit; None otherwise. The caller
+    answers the same either way, so that nobody learns who is a beneficiary."""
+    email = normalise_email(email)
+    if not email or not knows_email(session, email):
+        return None
+    recent = session.scalar(
+        select(func.count()).where(
+            SignInLink.email == email, SignInLink.created_at > now - timedelta(hours=1)
+        )
+    )
+    if (recent or 0) >= max_per_hour:
+        return None
+    token = secrets.token_urlsafe(32)
+    session.add(
+        SignInLink(
+            email=email,
+            token_sha256=token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
+    session.flush()
+    return token
+
+
+def use_sign_in_link(session: Session, *, token: str, now: datetime) -> str:
+    """The address the link opens, once: the UPDATE only takes an unused, unexpired link, so
+    two clicks at the same moment cannot both succeed."""
+    email = session.execute(
+        update(SignInLink)
+        .where(
+            SignInLink.token_sha256 == token_hash(token),
+            SignInLink.used_at.is_(None),
+            SignInLink.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(SignInLink.email)
+    ).scalar_one_or_none()
+    if email is None:
+        raise SpaceError(SpaceErrorCode.INVALID_LINK)
+    return str(email)
+
+
+# --- What the space shows ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Space:
+    beneficiaries: list[Beneficiary]
+    upcoming: list[Appointment] = field(default_factory=list)
+    past: list[Appointment] = field(default_factory=list)
+    dossiers: list[Dossier] = field(default_factory=list)
+    signed: list[tuple[Livrable, LivrableVersion]] = field(default_factory=list)
+    surveys: list[Survey] = field(default_factory=list)  # closed units, not answered yet
+    closable: list[Unit] = field(default_factory=list)  # open UO2.2, closed on request
+
+
+def _beneficiary_ids(email: str) -> Select[Any]:
+    return select(Beneficiary.id).where(func.lower(Beneficiary.email) == normalise_email(email))
+
+
+def load_space(session: Session, *, email: str, now: datetime) -> Space:
+    ids = _beneficiary_ids(email)
+    space = Space(list(session.scalars(select(Beneficiary).where(Beneficiary.id.in_(ids)))))
+    appointments = session.scalars(
+        select(Appointment)
+        .where(Appointment.beneficiary_id.in_(ids), Appointment.status != AppointmentStatus.MOVED)
+        .order_by(Appointment.starts_at)
+    ).all()
+    for appointment in appointments:
+        upcoming = appointment.status == AppointmentStatus.BOOKED and appointment.starts_at > now
+        (space.upcoming if upcoming else space.past).append(appointment)
+    space.past.reverse()
+    space.dossiers = list(
+        session.scalars(
+            select(Dossier)
+            .where(Dossier.beneficiary_id.in_(ids))
+            .options(selectinload(Dossier.units))
+            .order_by(Dossier.opened_on.desc(), Dossier.id.desc())
+        )
+    )
+    units = [unit for dossier in space.dossiers for unit in dossier.units]
+    unit_ids = [unit.id for unit in units]
+    livrables = session.scalars(
+        select(Livrable).where(
+            Livrable.unit_id.in_(unit_ids), Livrable.status == LivrableStatus.SIGNED
+        )
+    ).all()
+    for livrable in livrables:
+        if livrable.current_version is not None:
+            space.signed.append((livrable, livrable.current_version))
+    space.surveys = list(
+        session.scalars(
+            select(Survey)
+            .where(Survey.unit_id.in_(unit_ids), Survey.answered_at.is_(None))
+            .order_by(Survey.closed_on.desc())
+        )
+    )
+    space.closable = [u for u in units if u.kind == UnitKind.UO22 and u.is_open]
+    return space
+
+
+def owned_signed_version(
+    session: Session, *, email: str, version_id: int
+) -> tuple[Livrable, LivrableVersion] | None:
+    """A signed livrable's version, when it belongs to this address (else None: 404)."""
+    version = session.get(LivrableVersion, version_id)
+    if version is None or version.voided_at is not None:
+        return None
+    livrable = version.livrable
+    if livrable.status != LivrableStatus.SIGNED or livrable.current_version is not version:
+        return None
+    owner = livrable.unit.dossier.beneficiary
+    return (livrable, version) if owns(owner, email) else None
+
+
+def owned_survey(session: Session, *, email: str, survey_id: int) -> Survey | None:
+    survey = session.get(Survey, survey_id)
+    if survey is None or not owns(survey.unit.dossier.beneficiary, email):
+        return None
+    return survey
+
+
+def owned_open_uo22(session: Session, *, email: str, unit_id: int) -> Unit | None:
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.kind != UnitKind.UO22 or unit.status != UnitStatus.OPEN:
+        return None
+    return unit if owns(unit.dossier.beneficiary, email) else None
+
+
+def owns(beneficiary: Beneficiary, email: str) -> bool:
+    return normalise_email(beneficiary.email) == normalise_email(email)
+
+
+def request_closure(
+    session: Session, unit: Unit, *, email: str, text: str, reason: str, today: date
+) -> ClosureRequest:
+    """The person's written request to close their UO2.2, kept word for word; the unit
+    closes today on it (`close_on_written_request` raises `UnitError` otherwise)."""
+    request = ClosureRequest(unit_id=unit.id, text=text.strip(), email=normalise_email(email))
+    session.add(request)
+    close_on_written_request(
+        session, unit, text=text, reason=reason, on=today, today=today, by=None
+    )
+    session.flush()
+    return request
