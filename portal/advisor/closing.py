@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from portal.advisor import reference_data as ref
 from portal.advisor.errors import UnitError, UnitErrorCode
 from portal.advisor.models import ClosureKind, Unit, UnitKind, UnitStatus
-from portal.advisor.reference import items
+from portal.advisor.reference import active_codes
 from portal.advisor.rules import PAPER_RETURN_GRACE_DAYS
 from portal.livrables.models import Livrable, LivrableStatus
 from portal.network.models import StaffMember
@@ -44,16 +44,16 @@ def close_unit(
         raise UnitError(UnitErrorCode.UNIT_CLOSED)
     expected = UnitKind.UO22 if kind == ClosureKind.REQUESTED else None
     if kind == ClosureKind.ABANDON or (expected and unit.kind != expected):
-        raise UnitError(UnitErrorCode.WRONG_UNIT, f"{kind} for {unit.kind.label}")
+        raise UnitError(UnitErrorCode.WRONG_UNIT, f"{kind} for {UnitKind(unit.kind).label}")
     if kind == ClosureKind.SIGNED and unit.kind == UnitKind.UO22:
         raise UnitError(UnitErrorCode.WRONG_UNIT, "a UO2.2 has no livrable to sign")
     if closed_on > today:
-        raise UnitError(UnitErrorCode.DATE_IN_FUTURE)
+        raise UnitError(UnitErrorCode.DATE_IN_FUTURE, "closed_on", ("closed_on",))
     if closed_on < unit.engaged_on:
-        raise UnitError(UnitErrorCode.DATE_BEFORE_START)
+        raise UnitError(UnitErrorCode.DATE_BEFORE_START, "closed_on", ("closed_on",))
     if closed_on > unit.deadline:
-        raise UnitError(UnitErrorCode.DATE_AFTER_DEADLINE)
-    voluntary = {i.code for i in items(session, ref.MOTIF_CLOTURE)} - {ref.ABANDON}
+        raise UnitError(UnitErrorCode.DATE_AFTER_DEADLINE, "closed_on", ("closed_on",))
+    voluntary = set(active_codes(session).get(ref.MOTIF_CLOTURE, {})) - {ref.ABANDON}
     if reason not in voluntary:
         raise UnitError(UnitErrorCode.NOT_VOLUNTARY_REASON, reason, ("motif_cloture",))
     _close(session, unit, kind, closed_on, reason, by, trace)

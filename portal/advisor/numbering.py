@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.advisor.errors import UnitError, UnitErrorCode
 from portal.advisor.models import DossierCounter, PurchaseOrder, UnitKind
@@ -43,7 +44,7 @@ def consume_purchase_order(
     """Take the next unit of the oldest open order for this UO and year; its reference
     `AAAA-Lotww-UOxx-yy-zzzzz` (Annex 2, e.g. 2020-Lot08-UO2.1-02-00256)."""
     candidates = session.scalars(
-        select(PurchaseOrder.id)
+        select(PurchaseOrder)
         .where(
             PurchaseOrder.operator_id == operator.id,
             PurchaseOrder.year == on.year,
@@ -52,18 +53,18 @@ def consume_purchase_order(
         )
         .order_by(PurchaseOrder.number)
     ).all()
-    for order_id in candidates:
+    for order in candidates:
         consumed = session.execute(
             update(PurchaseOrder)
-            .where(PurchaseOrder.id == order_id, PurchaseOrder.consumed < PurchaseOrder.quantity)
+            .where(PurchaseOrder.id == order.id, PurchaseOrder.consumed < PurchaseOrder.quantity)
             .values(consumed=PurchaseOrder.consumed + 1)
             .returning(PurchaseOrder.consumed)
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
         if consumed is None:  # another engagement took the last unit of this order
             continue
-        order = session.get_one(PurchaseOrder, order_id)
-        session.refresh(order, ["consumed"])
+        # The database's count, without reading the row again.
+        set_committed_value(order, "consumed", consumed)
         reference = (
             f"{on.year:04d}-Lot{operator.lot_number:02d}-UO{kind.order_code}"
             f"-{order.number:02d}-{consumed:05d}"

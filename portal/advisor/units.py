@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,19 +20,15 @@ from portal.advisor.models import (
     ClosureKind,
     ConsentMode,
     Dossier,
-    Interaction,
     Unit,
     UnitKind,
     UnitStatus,
 )
 from portal.advisor.numbering import consume_purchase_order, next_dossier_number
-from portal.advisor.reference import check_values, items
+from portal.advisor.reference import check_values
 from portal.advisor.rules import (
     REENGAGEMENT_MONTHS,
-    RULES_BY_NAME,
-    Stage,
     add_months,
-    required_fields,
     unit_deadline,
 )
 from portal.booking.models import Appointment, AppointmentStatus, Beneficiary, RequestStatus
@@ -70,7 +65,19 @@ def mark_appointment_held(
     appointment.status = AppointmentStatus.HELD
     if appointment.request is not None:
         appointment.request.status = RequestStatus.HONOURED
-    existing = session.scalar(select(Dossier).where(Dossier.first_appointment_id == appointment.id))
+    # An earlier appointment of the same request (held, then a second one booked) already
+    # opened the person's dossier: one request, one dossier.
+    same_request = (
+        Dossier.request_id == appointment.request_id
+        if appointment.request_id is not None
+        else Dossier.first_appointment_id == appointment.id
+    )
+    existing = session.scalar(
+        select(Dossier)
+        .where(same_request, Dossier.operator_id == appointment.operator_id)
+        .order_by(Dossier.id)
+        .limit(1)
+    )
     if existing is not None:
         return existing
     dossier = open_dossier(
@@ -88,9 +95,17 @@ def mark_appointment_held(
 
 
 def mark_appointment_missed(session: Session, appointment: Appointment, *, now: datetime) -> None:
-    """The person did not come; the request stays open for a new booking by the operator."""
+    """The person did not come; the request stays open for a new booking by the operator:
+    back to « en attente » (so that it shows in the operator's waiting list, with its legal
+    deadline unchanged) unless another appointment of the request is still booked or one
+    was already held."""
     _check_past_booked(appointment, now)
     appointment.status = AppointmentStatus.MISSED
+    request = appointment.request
+    if request is not None and request.status == RequestStatus.BOOKED:
+        others = [a for a in request.appointments if a.id != appointment.id]
+        if not any(a.status in (AppointmentStatus.BOOKED, AppointmentStatus.HELD) for a in others):
+            request.status = RequestStatus.WAITING
     session.flush()
 
 
@@ -121,6 +136,7 @@ def open_dossier(
         advisor_id=advisor.id,
         site_id=site_id,
         opened_on=opened_on,
+        units=[],  # known empty: engaging its first unit needs no query to find out
     )
     dossier.reengagement_of_unit_id = _recent_closure(session, beneficiary, operator_id, opened_on)
     session.add(dossier)
@@ -168,7 +184,7 @@ def engage_unit(
     """
     units = dossier.units
     if dossier.open_unit is not None:
-        raise UnitError(UnitErrorCode.OPEN_UNIT, dossier.open_unit.kind.label)
+        raise UnitError(UnitErrorCode.OPEN_UNIT, UnitKind(dossier.open_unit.kind).label)
     last = units[-1] if units else None
     uo21_engaged_on: date | None = None
     if kind == UnitKind.UO1 and last is not None:
@@ -180,16 +196,23 @@ def engage_unit(
             raise UnitError(UnitErrorCode.UO22_NEEDS_SIGNED_UO21)
         uo21_engaged_on = last.engaged_on
         referent = last.advisor
+    entry_values = {
+        "origine": entry.origine,
+        "motif": entry.motif,
+        "motif_detaille": entry.motif_detaille,
+    }
+    empty = tuple(name for name, value in entry_values.items() if not value)
+    if empty:  # Annex 2: the entry data is « Obligatoire » from the engagement on
+        raise UnitError(UnitErrorCode.MISSING_FIELDS, ", ".join(empty), empty)
     start = max(dossier.opened_on, last.closed_on or dossier.opened_on) if last else None
-    _check_day(engaged_on, not_before=start or dossier.opened_on, today=today)
-    _check_day(consent.given_on, not_before=dossier.opened_on, today=today)
+    check_day(engaged_on, not_before=start or dossier.opened_on, today=today, field="engaged_on")
+    check_day(consent.given_on, not_before=dossier.opened_on, today=today, field="consent_given_on")
+    if consent.given_on > engaged_on:  # no unit is engaged before the person agreed to it
+        raise UnitError(UnitErrorCode.DATE_BEFORE_START, "before consent", ("engaged_on",))
     deadline = unit_deadline(kind, engaged_on, uo21_engaged_on)
     if deadline < engaged_on:
         raise UnitError(UnitErrorCode.UO22_PAST_DEADLINE)
-    check_values(
-        session,
-        {"origine": entry.origine, "motif": entry.motif, "motif_detaille": entry.motif_detaille},
-    )
+    check_values(session, entry_values)
     advisor = _advisor_for(kind, dossier, by, referent)
     operator = dossier.operator
     order, order_ref = consume_purchase_order(session, operator, kind, engaged_on)
@@ -222,6 +245,22 @@ def _signed(unit: Unit, kind: UnitKind) -> bool:
     return unit.kind == kind and unit.closure_kind == ClosureKind.SIGNED
 
 
+def engageable_kinds(dossier: Dossier) -> tuple[UnitKind, ...]:
+    """The units `engage_unit` would accept next in this dossier, dates aside: nothing while
+    a unit is open; UO1 or UO2.1 in a new dossier; UO2.1 after a signed UO1; UO2.2 after a
+    signed UO2.1. Empty when the accompaniment is over (a new start opens a new dossier)."""
+    if dossier.open_unit is not None:
+        return ()
+    last = dossier.last_unit
+    if last is None:
+        return (UnitKind.UO1, UnitKind.UO21)
+    if _signed(last, UnitKind.UO1):
+        return (UnitKind.UO21,)
+    if _signed(last, UnitKind.UO21):
+        return (UnitKind.UO22,)
+    return ()
+
+
 def _advisor_for(
     kind: UnitKind, dossier: Dossier, by: StaffMember, referent: StaffMember | None
 ) -> StaffMember:
@@ -235,78 +274,13 @@ def _advisor_for(
     return chosen
 
 
-def _check_day(day: date, *, not_before: date, today: date, deadline: date | None = None) -> None:
+def check_day(
+    day: date, *, not_before: date, today: date, field: str, deadline: date | None = None
+) -> None:
+    """`field` names the date in the error, so that the view can say which one is wrong."""
     if day > today:
-        raise UnitError(UnitErrorCode.DATE_IN_FUTURE)
+        raise UnitError(UnitErrorCode.DATE_IN_FUTURE, field, (field,))
     if day < not_before:
-        raise UnitError(UnitErrorCode.DATE_BEFORE_START)
+        raise UnitError(UnitErrorCode.DATE_BEFORE_START, field, (field,))
     if deadline is not None and day > deadline:
-        raise UnitError(UnitErrorCode.DATE_AFTER_DEADLINE)
-
-
-# --- What happens within a unit ---------------------------------------------------------------
-
-
-def update_unit_data(session: Session, unit: Unit, values: dict[str, Any]) -> None:
-    """Record Annex 2 fields (codes checked against the reference tables). A closed unit's
-    data may still be completed or corrected: the exports need it right."""
-    unknown = set(values) - set(RULES_BY_NAME) - {"motif_cloture"}
-    if unknown or "motif_cloture" in values:
-        raise ValueError(f"not editable here: {sorted(unknown | {'motif_cloture'} & set(values))}")
-    check_values(session, values)
-    for name, value in values.items():
-        setattr(unit, name, value)
-    session.flush()
-
-
-def missing_fields(unit: Unit, stage: Stage) -> tuple[str, ...]:
-    """Annex 2 fields required for this unit at this stage and still empty (the closure
-    reason aside, which is chosen when closing)."""
-    missing = []
-    for rule in required_fields(unit.kind, stage):
-        if rule.name == "motif_cloture":
-            continue
-        value = getattr(unit, rule.name)
-        if value is None or value == "" or value == []:
-            missing.append(rule.name)
-    return tuple(missing)
-
-
-def record_interaction(
-    session: Session,
-    unit: Unit,
-    *,
-    occurred_on: date,
-    contact_mode: str,
-    duration_minutes: int,
-    by: StaffMember,
-    today: date,
-    service_type: str | None = None,
-    notes: str = "",
-    appointment: Appointment | None = None,
-) -> Interaction:
-    """An exchange of this unit, on a day between its engagement and its deadline."""
-    if not unit.is_open:
-        raise UnitError(UnitErrorCode.UNIT_CLOSED)
-    _check_day(occurred_on, not_before=unit.engaged_on, today=today, deadline=unit.deadline)
-    _check_code(session, "mode_contact", contact_mode)
-    if service_type:
-        _check_code(session, "type_service", service_type)
-    interaction = Interaction(
-        unit=unit,
-        advisor_id=by.id,
-        appointment_id=appointment.id if appointment else None,
-        occurred_on=occurred_on,
-        contact_mode=contact_mode,
-        service_type=service_type or None,
-        duration_minutes=duration_minutes,
-        notes=notes,
-    )
-    session.add(interaction)
-    session.flush()
-    return interaction
-
-
-def _check_code(session: Session, list_name: str, code: str) -> None:
-    if code not in {item.code for item in items(session, list_name)}:
-        raise UnitError(UnitErrorCode.UNKNOWN_CODE, list_name, (list_name,))
+        raise UnitError(UnitErrorCode.DATE_AFTER_DEADLINE, field, (field,))

@@ -21,7 +21,7 @@ from portal.advisor import reference_data as ref
 from portal.advisor.models import Unit
 from portal.advisor.reference import items
 from portal.advisor.rules import Stage
-from portal.advisor.units import missing_fields
+from portal.advisor.unit_work import missing_fields
 from portal.clock import PARIS
 from portal.livrables.content import missing_for_signature
 from portal.livrables.models import (

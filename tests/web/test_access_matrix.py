@@ -39,7 +39,7 @@ from tests import workspace_data as ws
 
 ROLES = (StaffRole.ADVISOR, StaffRole.MANAGER, StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
 # Pages every signed-in member may reach whatever the operator, and the sign-in itself.
-OPEN_ENDPOINTS = {"auth.login", "auth.logout"}
+OPEN_ENDPOINTS = {"auth.login", "auth.sign_in", "auth.logout"}
 
 
 @pytest.fixture(scope="module")
