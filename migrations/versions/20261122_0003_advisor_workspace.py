@@ -160,6 +160,10 @@ def upgrade() -> None:
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         batch_op.create_index("ix_dossier_advisor_id", ["advisor_id"], unique=False)
         batch_op.create_index(
+            "ix_dossier_first_appointment_id", ["first_appointment_id"], unique=False
+        )
+        batch_op.create_index("ix_dossier_request_id", ["request_id"], unique=False)
+        batch_op.create_index(
             batch_op.f("ix_dossier_beneficiary_id"), ["beneficiary_id"], unique=False
         )
         batch_op.create_index(
@@ -511,6 +515,8 @@ def downgrade() -> None:
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         batch_op.drop_index("ix_dossier_operator_opened_on")
         batch_op.drop_index(batch_op.f("ix_dossier_beneficiary_id"))
+        batch_op.drop_index("ix_dossier_request_id")
+        batch_op.drop_index("ix_dossier_first_appointment_id")
         batch_op.drop_index("ix_dossier_advisor_id")
 
     op.drop_table("dossier")
