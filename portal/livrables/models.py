@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.advisor.models import Unit
@@ -52,6 +52,9 @@ class SignatureMethod(StrEnum):
 
 class Livrable(Base):
     __tablename__ = "livrable"
+    # close-expired asks, on every batch, whether a unit's livrable awaits its paper signature:
+    # an index-only scan with this (not a partial index: the status is a bound parameter).
+    __table_args__ = (Index("ix_livrable_status_unit_id", "status", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
