@@ -120,6 +120,7 @@ def init_templates(app: Flask) -> None:
 
     from types import SimpleNamespace
 
+    from portal.advisor import rules as unit_rules
     from portal.booking import rules as booking_rules
     from portal.mediation import rules as mediation_rules
 
@@ -128,6 +129,8 @@ def init_templates(app: Flask) -> None:
         FIRST_APPOINTMENT_WORKING_DAYS=booking_rules.FIRST_APPOINTMENT_WORKING_DAYS,
         COMPLAINT_ACKNOWLEDGEMENT_DAYS=mediation_rules.COMPLAINT_ACKNOWLEDGEMENT_DAYS,
         COMPLAINT_ANSWER_DAYS=mediation_rules.COMPLAINT_ANSWER_DAYS,
+        UNIT_WARNING_PERCENT=round(unit_rules.WARNING_RATIO * 100),
+        REENGAGEMENT_MONTHS=unit_rules.REENGAGEMENT_MONTHS,
     )
 
     @app.context_processor

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from portal.advisor.models import ConsentMode, Dossier, Unit, UnitKind
+from portal.advisor.models import ConsentMode, Dossier, PurchaseOrder, Unit, UnitKind
 from portal.advisor.units import Consent, EntryData, engage_unit, open_dossier
 from portal.booking.models import Beneficiary
 from portal.network.models import Operator, Site, StaffMember, StaffRole
@@ -112,3 +112,29 @@ def sign_in(client: FlaskClient, email: str) -> FlaskClient:
     response = client.post("/pro/connexion", data={"email": email, "password": PASSWORD})
     assert response.status_code == 303, response.data
     return client
+
+
+def ensure_orders(session: Session, code: str, years: tuple[int, ...]) -> None:
+    """An order per UO for each year that has none yet (the demo covers last year to next)."""
+    op = operator(session, code)
+    for year in years:
+        for kind in UnitKind:
+            found = session.scalar(
+                select(PurchaseOrder.id).where(
+                    PurchaseOrder.operator_id == op.id,
+                    PurchaseOrder.year == year,
+                    PurchaseOrder.kind == kind,
+                )
+            )
+            if found is None:
+                session.add(
+                    PurchaseOrder(
+                        operator_id=op.id,
+                        year=year,
+                        kind=kind,
+                        number=1,
+                        quantity=1000,
+                        issued_on=date(year, 1, 2),
+                    )
+                )
+    session.flush()

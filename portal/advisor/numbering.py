@@ -65,9 +65,12 @@ def consume_purchase_order(
             continue
         # The database's count, without reading the row again.
         set_committed_value(order, "consumed", consumed)
-        reference = (
-            f"{on.year:04d}-Lot{operator.lot_number:02d}-UO{kind.order_code}"
-            f"-{order.number:02d}-{consumed:05d}"
-        )
+        reference = order_reference(on.year, operator.lot_number, kind, order.number, consumed)
         return order, reference
     raise UnitError(UnitErrorCode.NO_PURCHASE_ORDER, f"{kind.label} {on.year}")
+
+
+def order_reference(year: int, lot_number: int, kind: UnitKind, number: int, rank: int) -> str:
+    """`AAAA-Lotww-UOxx-yy-zzzzz`: year, lot, UO (01, 2.1, 2.2), the order's number in the
+    year for that UO, the unit's rank in the order (Annex 2, e.g. 2020-Lot08-UO2.1-02-00256)."""
+    return f"{year:04d}-Lot{lot_number:02d}-UO{kind.order_code}-{number:02d}-{rank:05d}"

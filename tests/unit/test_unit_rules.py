@@ -44,32 +44,6 @@ from tests import workspace_data as ws
 ORDER_REF = re.compile(r"^\d{4}-Lot\d{2}-UO(01|2\.1|2\.2)-\d{2}-\d{5}$")
 
 
-def ensure_orders(session: Session, code: str, years: tuple[int, ...]) -> None:
-    """An order per UO for each year that has none yet (the demo covers last year to next)."""
-    op = ws.operator(session, code)
-    for year in years:
-        for kind in UnitKind:
-            found = session.scalar(
-                select(PurchaseOrder.id).where(
-                    PurchaseOrder.operator_id == op.id,
-                    PurchaseOrder.year == year,
-                    PurchaseOrder.kind == kind,
-                )
-            )
-            if found is None:
-                session.add(
-                    PurchaseOrder(
-                        operator_id=op.id,
-                        year=year,
-                        kind=kind,
-                        number=1,
-                        quantity=1000,
-                        issued_on=date(year, 1, 2),
-                    )
-                )
-    session.flush()
-
-
 def engage(
     session: Session, dossier: Dossier, kind: UnitKind, by: StaffMember, on: date, today: date
 ) -> Unit:
@@ -122,8 +96,8 @@ def test_the_advisor_is_warned_at_80_percent_of_the_delay() -> None:
 
 
 def test_dossier_numbers_count_per_operator_and_reset_each_month(session: Session) -> None:
-    ensure_orders(session, "16", (2031,))
-    ensure_orders(session, "01", (2031,))
+    ws.ensure_orders(session, "16", (2031,))
+    ws.ensure_orders(session, "01", (2031,))
     advisor, other = ws.staff(session, "16"), ws.staff(session, "01")
     today = date(2031, 12, 31)
 
@@ -189,7 +163,7 @@ def test_twenty_simultaneous_engagements_get_consecutive_numbers(
 
     contenders = 20
     with app.app_context():
-        ensure_orders(db.session, "16", (2034,))
+        ws.ensure_orders(db.session, "16", (2034,))
         advisor = ws.staff(db.session, "16")
         dossier_ids = [
             ws.dossier(db.session, advisor, opened_on=date(2034, 5, 2)).id
@@ -287,8 +261,8 @@ def test_a_new_dossier_within_three_months_of_a_closure_is_flagged(session: Sess
 
 
 def test_indicator_6_8_counts_people_who_closed_a_uo2_and_came_back(session: Session) -> None:
-    ensure_orders(session, "16", (2031,))
-    ensure_orders(session, "10", (2031,))
+    ws.ensure_orders(session, "16", (2031,))
+    ws.ensure_orders(session, "10", (2031,))
     advisor = ws.staff(session, "16")
     today = date(2031, 12, 31)
 

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.advisor.closing import close_on_written_request, close_unit
@@ -16,7 +15,6 @@ from portal.advisor.models import (
     ClosureKind,
     ConsentMode,
     Dossier,
-    PurchaseOrder,
     Unit,
     UnitKind,
     UnitStatus,
@@ -52,32 +50,6 @@ def appointment(
     return booking.book(session, slot, request)
 
 
-def ensure_orders(session: Session, code: str, years: tuple[int, ...]) -> None:
-    """An order per UO for each year that has none yet (the demo covers last year to next)."""
-    op = ws.operator(session, code)
-    for year in years:
-        for kind in UnitKind:
-            found = session.scalar(
-                select(PurchaseOrder.id).where(
-                    PurchaseOrder.operator_id == op.id,
-                    PurchaseOrder.year == year,
-                    PurchaseOrder.kind == kind,
-                )
-            )
-            if found is None:
-                session.add(
-                    PurchaseOrder(
-                        operator_id=op.id,
-                        year=year,
-                        kind=kind,
-                        number=1,
-                        quantity=1000,
-                        issued_on=date(year, 1, 2),
-                    )
-                )
-    session.flush()
-
-
 def refused(code: UnitErrorCode) -> Any:
     return pytest.raises(UnitError, match=f"^{code.value}")
 
@@ -85,7 +57,7 @@ def refused(code: UnitErrorCode) -> Any:
 @pytest.fixture(autouse=True)
 def orders(session: Session) -> None:
     """Purchase orders for the years these tests engage in, whatever year they run in."""
-    ensure_orders(session, "16", (2025, 2026, 2027))
+    ws.ensure_orders(session, "16", (2025, 2026, 2027))
 
 
 def engage(

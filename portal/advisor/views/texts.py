@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.advisor.errors import UnitError, UnitErrorCode
 from portal.advisor.models import ClosureKind, ConsentMode, UnitKind
+from portal.advisor.rules import DELAY_MONTHS
 from portal.booking.models import AppointmentStatus
 
 ERROR_MESSAGES = {
@@ -36,8 +37,9 @@ ERROR_MESSAGES = {
         "professionnel."
     ),
     UnitErrorCode.UO22_PAST_DEADLINE: _l(
-        "Les 18 mois comptés depuis l'engagement de l'UO2.1 sont écoulés : l'UO2.2 ne peut plus "
-        "être engagée."
+        "Les %(months)d mois comptés depuis l'engagement de l'UO2.1 sont écoulés : l'UO2.2 ne "
+        "peut plus être engagée.",
+        months=DELAY_MONTHS[UnitKind.UO22],
     ),
     UnitErrorCode.DATE_IN_FUTURE: _l("Cette date ne peut pas être dans le futur."),
     UnitErrorCode.DATE_BEFORE_START: _l(
@@ -91,11 +93,17 @@ KIND_TITLES = {
     UnitKind.UO22: _l("Appui à la mise en œuvre du projet professionnel"),
 }
 
-# The delay, as the engagement form states it (CCTP 1.2.6).
+# The delay, as the engagement form states it (CCTP 1.2.6, figures from rules.DELAY_MONTHS).
 KIND_DELAYS = {
-    UnitKind.UO1: _l("2 mois à compter de l'engagement"),
-    UnitKind.UO21: _l("6 mois à compter de l'engagement"),
-    UnitKind.UO22: _l("jusqu'à 18 mois après l'engagement de l'UO2.1"),
+    UnitKind.UO1: _l(
+        "%(months)d mois à compter de l'engagement", months=DELAY_MONTHS[UnitKind.UO1]
+    ),
+    UnitKind.UO21: _l(
+        "%(months)d mois à compter de l'engagement", months=DELAY_MONTHS[UnitKind.UO21]
+    ),
+    UnitKind.UO22: _l(
+        "jusqu'à %(months)d mois après l'engagement de l'UO2.1", months=DELAY_MONTHS[UnitKind.UO22]
+    ),
 }
 
 LIVRABLE_TITLES = {
