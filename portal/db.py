@@ -10,6 +10,8 @@ from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, String, 
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from portal import clock
+
 # Stable constraint names, so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,7 +28,7 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """Now, timezone-aware; called per row, never evaluated once at import."""
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

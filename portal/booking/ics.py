@@ -12,6 +12,8 @@ from typing import Literal
 from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS
 
+from portal import clock
+
 PRODID = "-//France compétences//Portail CEP//FR"
 
 
@@ -38,7 +40,7 @@ def invitation(
     event = Event.new(
         uid=uid,
         sequence=sequence,
-        stamp=(stamp or datetime.now(UTC)).astimezone(UTC),
+        stamp=(stamp or clock.now()).astimezone(UTC),
         start=starts_at.astimezone(UTC),
         end=ends_at.astimezone(UTC),
         summary=summary,

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from portal import clock
 from portal.booking.calendar import TERRITORIES, Territory, is_public_holiday, territory_for_insee
 from portal.booking.models import LIVE_STATUSES, Absence, Appointment, AvailabilityWindow, Slot
 from portal.network.models import Operator, Site, StaffMember
@@ -75,7 +76,7 @@ def materialise_slots(
     now: datetime | None = None,
 ) -> MaterialiseReport:
     """Bring the slots of one operator (or all) in line with availability, from today on."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     query = select(Operator).where(Operator.active.is_(True)).order_by(Operator.id)
     if operator_id is not None:
         query = query.where(Operator.id == operator_id)

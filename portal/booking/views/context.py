@@ -4,13 +4,14 @@ territory whose holidays count, and the legal deadline of their first appointmen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.booking.calendar import Territory, first_appointment_deadline, territory_for_insee
 from portal.booking.models import AppointmentRequest
 from portal.booking.search import Criteria, SearchResult, Widening, search_slots
@@ -104,7 +105,7 @@ def _place(commune: str | None, side: str | None) -> Place | None:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def min_notice() -> timedelta:
