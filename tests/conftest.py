@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from portal import clock as portal_clock
 from portal import create_app
 from portal.cli import alembic_config
+
+# tests.strictness fails a test that asserts nothing; pytester lets a test run pytest itself.
+pytest_plugins = ["pytester", "tests.strictness"]
 
 
 def _reset(url: str) -> None:
@@ -96,3 +101,38 @@ def session(app: Flask) -> Iterator[Session]:
     with app.app_context():
         yield db.session
         db.session.rollback()
+
+
+class FrozenClock:
+    """The portal's clock, stopped: `now` moves only when the test moves it."""
+
+    def __init__(self, at: datetime) -> None:
+        self.now = at
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    @property
+    def today(self) -> date:
+        """The day in Europe/Paris at the frozen moment."""
+        return self.now.astimezone(portal_clock.PARIS).date()
+
+    def set(self, at: datetime) -> None:
+        assert at.tzinfo is not None, "a frozen moment must be timezone-aware"
+        self.now = at
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """Freeze the portal's « now » and « today » (Europe/Paris) for one test.
+
+    It starts at the moment the test starts, read once: the demo data were made for this
+    week, and a test that runs across midnight or a second boundary still sees one day and
+    one instant. `clock.set(...)` and `clock.advance(...)` move it.
+    """
+    frozen = FrozenClock(portal_clock.now())
+    with portal_clock.frozen(frozen):
+        yield frozen

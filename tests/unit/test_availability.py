@@ -4,7 +4,7 @@ each test."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,12 +15,19 @@ from portal.booking import follow_up
 from portal.booking.availability import AvailabilityError, AvailabilityErrorCode, WindowInput
 from portal.booking.models import Slot
 from portal.booking.slots import materialise_slots, operator_timezone
+from portal.clock import now as clock_now
 from portal.clock import today_in_france
 from portal.network.models import Modality, Operator, Site, StaffMember
 from tests import staff_booking_data as data
+from tests.conftest import FrozenClock
 
 Code = AvailabilityErrorCode
-TODAY = today_in_france()
+
+
+@pytest.fixture(autouse=True)
+def _frozen(clock: FrozenClock) -> FrozenClock:
+    """One day and one instant for the whole test, whenever it runs."""
+    return clock
 
 
 @pytest.fixture
@@ -46,7 +53,7 @@ def window(site: Site | None, **changes: object) -> WindowInput:
         "ends": time(12, 0),
         "modalities": frozenset({Modality.PRESENTIEL, Modality.TELEPHONE}),
         "slot_minutes": 60,
-        "valid_from": TODAY,
+        "valid_from": today_in_france(),
         "valid_until": None,
     }
     values.update(changes)
@@ -68,10 +75,18 @@ def test_a_valid_window_is_added(session: Session, advisor: StaffMember, site: S
 
 
 def test_a_window_across_the_lunch_break_is_accepted(
-    session: Session, advisor: StaffMember, site: Site
+    session: Session, operator: Operator, advisor: StaffMember, site: Site
 ) -> None:
     # The site closes 12:30–13:30 on Monday: no slot is made then, the window is fine.
-    service.add_window(session, advisor=advisor, data=window(site, ends=time(17, 0)))
+    added = service.add_window(session, advisor=advisor, data=window(site, ends=time(17, 0)))
+    assert (added.starts, added.ends) == (time(9, 0), time(17, 0))
+    materialise(session, operator)
+    tz = operator_timezone(operator)
+    starts = {
+        slot.astimezone(tz).time()
+        for slot in session.scalars(select(Slot.starts_at).where(Slot.advisor_id == advisor.id))
+    }
+    assert starts == {time(9), time(10), time(11), time(13, 30), time(14, 30), time(15, 30)}
 
 
 @pytest.mark.parametrize(
@@ -82,7 +97,8 @@ def test_a_window_across_the_lunch_break_is_accepted(
         ({"starts": time(11, 0), "ends": time(10, 0)}, Code.RANGE, "ends"),
         ({"starts": time(10, 0), "ends": time(10, 0)}, Code.RANGE, "ends"),
         ({"starts": time(9, 0), "ends": time(9, 30)}, Code.SHORTER_THAN_SLOT, "slot_minutes"),
-        ({"valid_until": TODAY - timedelta(days=1)}, Code.VALIDITY, "valid_until"),
+        # A validity that ended yesterday (a day count, turned into a date when the test runs).
+        ({"valid_until": -1}, Code.VALIDITY, "valid_until"),
         ({"modalities": frozenset()}, Code.NO_MODALITY, "modalities"),
         # Before opening, after closing, within the lunch break, on a closed day (Sunday).
         ({"starts": time(7, 0), "ends": time(9, 0)}, Code.OUTSIDE_OPENING_HOURS, "starts"),
@@ -99,6 +115,8 @@ def test_each_rule_of_a_window(
     code: AvailabilityErrorCode,
     field: str,
 ) -> None:
+    if isinstance(changes.get("valid_until"), int):
+        changes = {**changes, "valid_until": today_in_france() + timedelta(days=-1)}
     error = refuses(session, advisor, window(site, **changes))
     assert (error.code, error.field) == (code, field)
 
@@ -143,7 +161,9 @@ def test_windows_of_an_advisor_do_not_overlap_over_overlapping_validity(
     session: Session, advisor: StaffMember, site: Site
 ) -> None:
     first = service.add_window(
-        session, advisor=advisor, data=window(site, valid_until=TODAY + timedelta(days=60))
+        session,
+        advisor=advisor,
+        data=window(site, valid_until=today_in_france() + timedelta(days=60)),
     )
     error = refuses(session, advisor, window(site, starts=time(11, 0), ends=time(12, 30)))
     assert (error.code, error.params["other"]) == (Code.OVERLAP, first)
@@ -154,7 +174,7 @@ def test_windows_of_an_advisor_do_not_overlap_over_overlapping_validity(
         data=window(site, starts=time(12, 0), ends=time(12, 30), slot_minutes=30),
     )
     service.add_window(session, advisor=advisor, data=window(site, weekday=1, starts=time(9, 0)))
-    later = TODAY + timedelta(days=61)
+    later = today_in_france() + timedelta(days=61)
     service.add_window(session, advisor=advisor, data=window(site, valid_from=later))
 
 
@@ -188,7 +208,9 @@ def slots_of(session: Session, advisor: StaffMember, *, withdrawn: bool = False)
 
 
 def materialise(session: Session, operator: Operator):  # type: ignore[no-untyped-def]
-    return materialise_slots(session, today=TODAY, horizon_days=63, operator_id=operator.id)
+    return materialise_slots(
+        session, today=today_in_france(), horizon_days=63, operator_id=operator.id
+    )
 
 
 def test_slots_follow_a_new_window_and_its_removal(
@@ -201,7 +223,9 @@ def test_slots_follow_a_new_window_and_its_removal(
     first = data.first_free_slot(session, advisor)
     local = first.starts_at.astimezone(operator_timezone(operator))
     assert (local.weekday(), local.time()) in {(0, time(9)), (0, time(10)), (0, time(11))}
-    appointment = data.book(session, first, data.request_for(session, operator, requested_on=TODAY))
+    appointment = data.book(
+        session, first, data.request_for(session, operator, requested_on=today_in_france())
+    )
 
     service.remove_window(session, advisor=advisor, window_id=added.id)
     report = materialise(session, operator)
@@ -215,10 +239,12 @@ def test_an_absence_over_a_booked_appointment_is_accepted_and_lists_it(
     service.add_window(session, advisor=advisor, data=window(site))
     materialise(session, operator)
     slot = data.first_free_slot(session, advisor)
-    appointment = data.book(session, slot, data.request_for(session, operator, requested_on=TODAY))
+    appointment = data.book(
+        session, slot, data.request_for(session, operator, requested_on=today_in_france())
+    )
     tz = operator_timezone(operator)
     day = slot.starts_at.astimezone(tz).date()
-    now = datetime.now(UTC)
+    now = clock_now()
 
     result = service.add_absence(
         session,
@@ -254,7 +280,7 @@ def test_an_absence_over_a_booked_appointment_is_accepted_and_lists_it(
 def test_an_absence_away_from_appointments_leaves_nothing_to_move(
     session: Session, operator: Operator, advisor: StaffMember
 ) -> None:
-    far = TODAY + timedelta(days=200)
+    far = today_in_france() + timedelta(days=200)
     result = service.add_absence(
         session,
         advisor=advisor,
@@ -262,7 +288,7 @@ def test_an_absence_away_from_appointments_leaves_nothing_to_move(
         ends_on=far,
         reason="",
         timezone=operator_timezone(operator),
-        now=datetime.now(UTC),
+        now=clock_now(),
     )
     assert result.to_reschedule == []
 
@@ -278,6 +304,6 @@ def test_an_absence_ends_after_it_starts(
             ends_on=date(2026, 5, 9),
             reason="",
             timezone=operator_timezone(operator),
-            now=datetime.now(UTC),
+            now=clock_now(),
         )
     assert (caught.value.code, caught.value.field) == (Code.ABSENCE_RANGE, "ends_on")

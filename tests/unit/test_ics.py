@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar, Event
 
 from portal.booking.ics import invitation
+from tests.conftest import FrozenClock
 
 REUNION = timezone(timedelta(hours=4))
 
@@ -86,10 +87,10 @@ def test_the_manage_link_is_the_event_url() -> None:
     assert event["URL"] == "https://cep.example/rendez-vous/gerer/abc"
 
 
-def test_dtstamp_defaults_to_now() -> None:
-    before = datetime.now(UTC).replace(microsecond=0)
+def test_dtstamp_defaults_to_now(clock: FrozenClock) -> None:
+    clock.set(datetime(2026, 12, 4, 9, 30, 15, tzinfo=UTC))
     _calendar, event = event_of(make(stamp=None))
-    assert before <= event["DTSTAMP"].dt <= datetime.now(UTC)
+    assert event["DTSTAMP"].dt == datetime(2026, 12, 4, 9, 30, 15, tzinfo=UTC)
 
 
 def test_naive_datetimes_are_refused() -> None:
