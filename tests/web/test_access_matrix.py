@@ -5,13 +5,17 @@ the day it is written: one whose URL names an object this test does not know fai
 the object is added to `foreign_objects`. Staff of operator 16 (and the mediator and France
 compétences, who belong to no operator) must get 404 on any object of operator 10 — never
 200, 403 or 500 — and pages without an object open only for the roles they are meant for.
+
+The positive control: operator 10's own staff open the same URLs (200 or a redirect for a
+page, an answer other than 404 and 5xx for an action), so a route that answers 404 to
+everyone cannot pass for a well-guarded one.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -21,19 +25,22 @@ from werkzeug.routing import Rule
 
 from portal.advisor.models import Unit, UnitKind
 from portal.booking.models import Absence, AvailabilityWindow, RequestStatus
+from portal.clock import today_in_france
 from portal.directory.models import Provider
 from portal.extensions import db
 from portal.livrables.models import (
     Livrable,
     LivrableKind,
+    LivrableRevision,
     LivrableStatus,
     LivrableVersion,
+    RevisionKind,
     Signature,
     SignatureMethod,
     SignatureParty,
     SignedScan,
 )
-from portal.network.models import Site, SiteClosure, StaffRole
+from portal.network.models import Site, SiteClosure, StaffMember, StaffRole
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
 
@@ -51,13 +58,27 @@ def members(app: Flask) -> dict[StaffRole, str]:
 
 
 @pytest.fixture(scope="module")
-def foreign_objects(app: Flask) -> dict[str, int]:
+def owners(app: Flask) -> dict[StaffRole, str]:
+    """Operator 10's advisor who holds every foreign object, and a manager of operator 10."""
+    with app.app_context():
+        emails = {
+            StaffRole.ADVISOR: ws.staff(db.session, "10", name="Conseillère propriétaire").email,
+            StaffRole.MANAGER: ws.staff(db.session, "10", StaffRole.MANAGER).email,
+        }
+        db.session.commit()
+    return emails
+
+
+@pytest.fixture(scope="module")
+def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
     """One object of each kind, all belonging to operator 10."""
-    today = date.today()
+    today = today_in_france()
     with app.app_context():
         session = db.session
         op = ws.operator(session, "10")
-        advisor = ws.staff(session, "10")
+        advisor = session.scalars(
+            select(StaffMember).where(StaffMember.email == owners[StaffRole.ADVISOR])
+        ).one()
         site = session.scalars(select(Site).where(Site.operator_id == op.id)).first()
         assert site is not None
         request = booking.request_for(
@@ -79,7 +100,10 @@ def foreign_objects(app: Flask) -> dict[str, int]:
             pdf=b"%PDF-1.4",
             frozen_by_id=advisor.id,
         )
-        session.add(version)
+        revision = LivrableRevision(
+            livrable_id=livrable.id, kind=RevisionKind.SAVE, content={}, saved_by_id=advisor.id
+        )
+        session.add_all([version, revision])
         session.flush()
         signature = Signature(
             version_id=version.id,
@@ -120,7 +144,7 @@ def foreign_objects(app: Flask) -> dict[str, int]:
             "unit_id": unit.id,
             "livrable_id": livrable.id,
             "version_id": version.id,
-            "revision_id": version.id,
+            "revision_id": revision.id,
             "signature_id": signature.id,
             "scan_id": scan.id,
             "window_id": window.id,
@@ -156,6 +180,21 @@ def url_for_rule(rule: Rule, ids: dict[str, int]) -> str:
 
 def methods(rule: Rule) -> list[str]:
     return sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+def owner_role(app: Flask, rule: Rule) -> StaffRole:
+    """The role of operator 10's staff who acts on this URL's objects: the advisor, unless the
+    page is for managers only."""
+    allowed = getattr(app.view_functions[rule.endpoint], "staff_roles", None) or ()
+    return StaffRole.ADVISOR if not allowed or StaffRole.ADVISOR in allowed else StaffRole.MANAGER
+
+
+def opens_for(app: Flask, path: str, role: StaffRole) -> bool:
+    """Whether the page at `path` is meant for this role (its `staff_required` roles)."""
+    endpoint, _args = app.url_map.bind("localhost").match(path)
+    allowed = getattr(app.view_functions[endpoint], "staff_roles", None)
+    assert allowed is not None, f"{endpoint} is not behind staff_required"
+    return not allowed or role in allowed
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:
@@ -222,10 +261,58 @@ def test_an_advisor_sees_nothing_of_a_foreign_dossier_in_their_lists(
     app: Flask, clients: dict[StaffRole, FlaskClient], foreign_objects: dict[str, int]
 ) -> None:
     with app.app_context():
-        unit = db.session.get_one(Unit, foreign_objects["unit_id"])
-        number, name = unit.formatted_number, unit.dossier.beneficiary.last_name
+        number = db.session.get_one(Unit, foreign_objects["unit_id"]).formatted_number
     for role in (StaffRole.ADVISOR, StaffRole.MANAGER):
         for page in ("/pro/", "/pro/conseiller", "/pro/demandes-en-attente"):
-            body = clients[role].get(page).get_data(as_text=True)
-            assert number not in body, (role, page)
-    del name
+            response = clients[role].get(page)
+            expected = 200 if opens_for(app, page, role) else 404
+            assert response.status_code == expected, (role, page, response.status_code)
+            assert number not in response.get_data(as_text=True), (role, page)
+
+
+def test_the_owners_lists_show_the_dossier_the_others_do_not_see(
+    app: Flask, owners: dict[StaffRole, str], foreign_objects: dict[str, int]
+) -> None:
+    # The positive control of the test above: the same list shows it to its own advisor.
+    with app.app_context():
+        number = db.session.get_one(Unit, foreign_objects["unit_id"]).formatted_number
+    body = signed_in(app, owners[StaffRole.ADVISOR]).get("/pro/conseiller").get_data(as_text=True)
+    assert number in body
+
+
+def test_the_owners_staff_open_every_object_page(
+    app: Flask, owners: dict[StaffRole, str], foreign_objects: dict[str, int]
+) -> None:
+    """Every GET with an object answers its own operator's staff with the page (or a redirect).
+
+    Runs after the 404 tests of this module, because the actions below change the objects.
+    """
+    own = {role: signed_in(app, email) for role, email in owners.items()}
+    failures = []
+    rules = [rule for rule in staff_rules(app) if rule.arguments]
+    for rule in rules:
+        url = url_for_rule(rule, foreign_objects)
+        role = owner_role(app, rule)
+        if "GET" in methods(rule):
+            status = own[role].get(url).status_code
+            if status not in (200, 302, 303):
+                failures.append(f"{role} GET {url} ({rule.endpoint}): {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_owners_staff_reach_every_action(
+    app: Flask, owners: dict[StaffRole, str], foreign_objects: dict[str, int]
+) -> None:
+    """Every POST with an object reaches its view for its own operator's staff: the answer may
+    be a validation error (the form is empty) or a redirect, never 404 or a server error."""
+    own = {role: signed_in(app, email) for role, email in owners.items()}
+    failures = []
+    for rule in [rule for rule in staff_rules(app) if rule.arguments]:
+        if "POST" not in methods(rule):
+            continue
+        url = url_for_rule(rule, foreign_objects)
+        role = owner_role(app, rule)
+        status = own[role].post(url, data={}).status_code
+        if status == 404 or status >= 500:
+            failures.append(f"{role} POST {url} ({rule.endpoint}): {status}")
+    assert not failures, "\n".join(failures)
