@@ -57,10 +57,11 @@ bench-workspace: install translations
 	scripts/install-test-deps
 	scripts/with-postgres $(BIN)/python bench/workspace.py
 
-# 200 visitors for 60 s through the front door, a search and a booking, on gunicorn + PostgreSQL.
+# 200 visitors for 60 s through the front door, a search and a booking, on gunicorn + PostgreSQL
+# (LOAD_ARGS="--think 5" for visitors who pause before each click).
 bench-load: install translations
 	scripts/install-test-deps
-	scripts/with-postgres $(BIN)/python bench/load.py
+	scripts/with-postgres $(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -6,8 +6,9 @@ throwaway database of `scripts/with-postgres`, loads the demo (`flask cep upgrad
 `seed-demo`, `materialise-slots`, as `make run` does) and starts its own gunicorn serving
 `wsgi:app` on a free port of 127.0.0.1, with CSRF on and `PORTAL_ENV=production`.
 
-1. Idle: one visitor alone, the front door (`GET /`, the questionnaire `POST /`, then
-   `GET /resultat`) and a static file (the bare endpoint: the app's floor), p50/p95.
+1. Idle: one visitor alone, the whole journey below, p50/p95 of each step: the front door
+   (`GET /`, the questionnaire `POST /`, then `GET /resultat`) next to a static file (the
+   bare endpoint: the app's floor), and the steps after it.
 2. Load: `--visitors` threads for `--seconds`, each a browser (a keep-alive connection, a
    cookie jar) looping through a person's journey (`bench/load_visit.py`): the front door for
    a commune drawn by population among all the lots, the stylesheet, the slot search the
@@ -133,22 +134,20 @@ def run_threads(count: int, work: object) -> None:
 
 
 def idle(port: int, labels: list[str], rounds: int) -> Tally:
-    """One visitor alone: the front door and the static file, `rounds` times after a warm-up."""
+    """One visitor alone, `rounds` whole journeys after a warm-up: each step's own cost."""
     rng = random.Random(1)
     for count in (20, rounds):  # the first tally (the warm-up) is thrown away
         tally = Tally()
         browser = Browser(port, tally)
         for i in range(count):
-            browser.cookies.clear()
-            front_door(browser, rng, labels[i % len(labels)])
-            browser.send("GET /static (bare)", "GET", STATIC)
+            journey(browser, rng, labels[i % len(labels)], STATIC)
     return tally
 
 
 def load(server: Server, labels: list[str], args: argparse.Namespace) -> tuple[Tally, str, str]:
     """`args.visitors` people at once for `args.seconds` (or `args.max_requests` requests)."""
     tallies = [Tally() for _ in range(args.visitors)]
-    budget = Budget(deadline=0.0, max_requests=args.max_requests)
+    budget = Budget(deadline=0.0, max_requests=args.max_requests, think=args.think)
     meter, workers, watch = CpuMeter(server), WorkerCpu(server), DbWatch(URL)
     cpu: list[dict[str, float]] = []
 
@@ -195,6 +194,9 @@ def main() -> None:
     # connection); 32 requests in flight, the other visitors queue in the workers' pollers.
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    # 0: each visitor sends its next request as soon as the last answer is in (a stress test:
+    # 200 requests always outstanding). Above 0, a pause of that mean before each click or form.
+    parser.add_argument("--think", type=float, default=0.0)
     parser.add_argument("--communes", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
@@ -204,17 +206,25 @@ def main() -> None:
     labels = communes(args.communes, args.seed)
     print(f"{args.communes} communes drawn by population ({len(set(labels))} distinct)")
     with Server(args.workers, args.threads) as server:
-        print(f"\n1. Idle: one visitor, {args.idle_rounds} rounds, {server.describe()}")
+        print(f"\n1. Idle: one visitor, {args.idle_rounds} journeys, {server.describe()}")
         quiet = idle(server.port, labels, args.idle_rounds)
         print(report(quiet, seconds=None))
         print(f"  machine: {machine_load()}")
         print(
             f"\n2. Load: {args.visitors} visitors for {args.seconds:.0f} s (at most "
-            f"{args.max_requests:,} requests), keep-alive, one cookie jar each",
+            f"{args.max_requests:,} requests), keep-alive, one cookie jar each, "
+            f"think time {args.think:g} s mean before each click or form",
             flush=True,
         )
         busy, cpu, watched = load(server, labels, args)
-        print(report(busy, seconds=busy.last - busy.first, idle=quiet))
+        window = busy.last - busy.first
+        print(report(busy, seconds=window, idle=quiet))
+        everything = [t for values in busy.times.values() for t in values]
+        in_flight = sum(everything) / 1000 / window
+        print(
+            f"  mean latency {sum(everything) / len(everything):.0f} ms; requests in flight on "
+            f"average (Little's law: rate × latency) {in_flight:.1f} of {args.visitors} visitors"
+        )
         print(f"  {cpu}\n  {watched}")
     print("\n3. The database after the run")
     from bench.booking_load import check_database

@@ -24,7 +24,7 @@ BARE = "GET /static (bare)"
 def report(tally: Tally, seconds: float | None, idle: Tally | None = None) -> str:
     """One line per step: count, p50/p95/p99/max, statuses, and p95 against idle and bare."""
     bare = tally.times.get(BARE)
-    head = f"  {'step':<38}{'count':>7}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}"
+    head = f"  {'step':<38}{'count':>6}{'p50':>11}{'p95':>11}{'p99':>11}{'max':>11}"
     lines = [head + "  statuses; p95 ÷ idle p95; p95 ÷ bare p95"]
     for step, values in sorted(tally.times.items(), key=lambda item: _order(item[0])):
         statuses = ", ".join(
@@ -37,8 +37,8 @@ def report(tally: Tally, seconds: float | None, idle: Tally | None = None) -> st
         if bare and step != BARE:
             ratios += f"; {pct(values, 95) / pct(bare, 95):.1f}× bare"
         lines.append(
-            f"  {step:<38}{len(values):>7}{pct(values, 50):>6.1f} ms{pct(values, 95):>6.1f} ms"
-            f"{pct(values, 99):>6.1f} ms{max(values):>6.0f} ms  {statuses}{ratios}"
+            f"  {step:<38}{len(values):>6}{pct(values, 50):>8.1f} ms{pct(values, 95):>8.1f} ms"
+            f"{pct(values, 99):>8.1f} ms{max(values):>8.0f} ms  {statuses}{ratios}"
         )
     requests = sum(tally.statuses.values())
     fives = sum(n for (_, status), n in tally.statuses.items() if status >= 500)

@@ -56,6 +56,7 @@ class Budget:
 
     deadline: float
     max_requests: int
+    think: float = 0.0  # mean seconds a person reads or types before each click or form
     sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -100,6 +101,13 @@ class Browser:
         self.port, self.tally, self.budget = port, tally, budget
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
+
+    def think(self, rng: random.Random) -> None:
+        """A person's pause before a click or a form: uniform over [0, 2 × the mean]."""
+        if self.budget is None or not self.budget.think:
+            return
+        left = self.budget.deadline - time.perf_counter()
+        time.sleep(max(0.0, min(rng.uniform(0, 2 * self.budget.think), left)))
 
     def send(
         self, step: str, method: str, path: str, form: dict[str, str] | None = None
@@ -216,9 +224,11 @@ def person(rng: random.Random, token: str, page: str, tally: Tally) -> dict[str,
 def front_door(browser: Browser, rng: random.Random, label: str) -> str:
     """GET /, POST / (303), GET /resultat: the answer page."""
     tally = browser.tally
+    browser.think(rng)  # arriving
     _, page = browser.expect("GET /", "GET", "/", 200)
     token = found(CSRF, page, "CSRF token", tally)
     form = questionnaire(rng, token, found(KEY, page, "questionnaire key", tally), label)
+    browser.think(rng)  # answering the questions
     status, location, page = browser.send("POST / (questionnaire)", "POST", "/", form)
     if status == 422 and HOME_CHOICE.search(page):
         # Several communes fit what was typed: the person picks theirs and sends again.
@@ -240,11 +250,13 @@ def journey(browser: Browser, rng: random.Random, label: str, static: str) -> No
     if link is None:
         tally.outcomes["answer without a booking link"] += 1
         return
+    browser.think(rng)  # reading the answer
     _, slots = browser.expect("GET /rendez-vous (search)", "GET", html.unescape(link[1]), 200)
     offered = SLOT_LINK.findall(slots)
     if not offered:
         tally.outcomes["no slot offered (waiting request form)"] += 1
         return
+    browser.think(rng)  # choosing a slot
     _, form_page = browser.expect(
         "GET /rendez-vous/creneau (form)", "GET", html.unescape(rng.choice(offered)), 200
     )
@@ -252,6 +264,7 @@ def journey(browser: Browser, rng: random.Random, label: str, static: str) -> No
     form = person(rng, token, form_page, tally)
     form["slot"] = found(re.compile(r'name="slot" value="(\d+)"'), form_page, "slot", tally)
     for attempt in range(2):
+        browser.think(rng)  # typing their details, or choosing the alternative
         status, location, page = browser.send(BOOK, "POST", "/rendez-vous/reserver", form)
         if status == 303 and "/rendez-vous/gerer/" in location:
             tally.booked.append((int(form["slot"]), form["key"]))
