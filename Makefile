@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations extract-messages lint bench bench-booking bench-workspace clean
+.PHONY: run test install translations extract-messages lint bench bench-booking bench-workspace bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ bench-booking: install translations
 bench-workspace: install translations
 	scripts/install-test-deps
 	scripts/with-postgres $(BIN)/python bench/workspace.py
+
+# 200 visitors for 60 s through the front door, a search and a booking, on gunicorn + PostgreSQL
+# (LOAD_ARGS="--think 5" for visitors who pause before each click).
+bench-load: install translations
+	scripts/install-test-deps
+	scripts/with-postgres $(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
