@@ -32,9 +32,10 @@ from portal.mail.models import OutboxMessage
 from portal.network.models import Site, StaffMember
 from tests import staff_booking_data as booking
 from tests.mail_data import text_as_sent
+from tests.scan_files import real_pdf
 from tests.workspace_data import dossier, engaged, person, staff
 
-SCAN = b"%PDF-1.7\n% signed copy\n"
+SCAN = real_pdf("Signed copy")
 PROJET = {
     "sections": {"projet": "Aide-soignante", "analyse": "Atouts", "informations": "IFAS, PTP"},
     "steps": [
