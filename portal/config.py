@@ -105,7 +105,6 @@ def load(instance_path: Path) -> dict[str, Any]:
         "MAIL_FROM": os.environ.get(
             "MAIL_FROM", "Conseil en évolution professionnelle <ne-pas-repondre@cep-portal.example>"
         ),
-        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         "SMTP_HOST": smtp_host,
         "SMTP_PORT": _int("SMTP_PORT", 587),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
@@ -126,4 +125,15 @@ def load(instance_path: Path) -> dict[str, Any]:
         "BENEFICIARY_LINK_MINUTES": _int("BENEFICIARY_LINK_MINUTES", 30),
         "BENEFICIARY_LINKS_PER_HOUR": _int("BENEFICIARY_LINKS_PER_HOUR", 5),
         "BENEFICIARY_SESSION_HOURS": _int("BENEFICIARY_SESSION_HOURS", 12),
+        # --- mail (issue 10) ---
+        # A failed delivery is retried after 1 minute, then 2, 4 … doubling up to an hour:
+        # quick for a hiccup, and a relay back up is tried again within the hour.
+        "MAIL_RETRY_FIRST_MINUTES": _int("MAIL_RETRY_FIRST_MINUTES", 1),
+        "MAIL_RETRY_LONGEST_MINUTES": _int("MAIL_RETRY_LONGEST_MINUTES", 60),
+        # A message is « failed » only this long after its first attempt (not after a count):
+        # a relay down for a night or a long weekend loses nothing.
+        "MAIL_GIVE_UP_HOURS": _int("MAIL_GIVE_UP_HOURS", 72),
+        # Bodies of sent messages are emptied after this many days (`purge_sent_bodies`),
+        # their metadata kept: they hold personal data and once held links.
+        "MAIL_BODY_RETENTION_DAYS": _int("MAIL_BODY_RETENTION_DAYS", 30),
     }

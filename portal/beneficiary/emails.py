@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from portal.advisor.models import Unit
 from portal.booking.models import Beneficiary
 from portal.i18n import long_date
+from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
 from portal.mail.services import enqueue_mail
 
@@ -51,8 +52,17 @@ def queue_sign_in_link(session: Session, *, email: str, link: str, minutes: int)
     text, html = bodies(
         "space/email/sign_in", subject, {"link": link, "minutes": minutes, "email": email}
     )
+    # The sign-in token is sealed, never stored in clear (`mail.secrets`). No operator: a
+    # person may be followed by several; a failed one is for France compétences to see.
     return enqueue_mail(
-        session, to=email, subject=subject, text=text, html=html, topic="space:sign-in"
+        session,
+        to=email,
+        subject=subject,
+        text=text,
+        html=html,
+        topic="space:sign-in",
+        secrets=link_secrets(link, "sign_in_token"),
+        secret_key=current_app.config["SECRET_KEY"],
     )
 
 
@@ -78,6 +88,7 @@ def queue_closure_confirmed(session: Session, unit: Unit, request_text: str) -> 
         text=text,
         html=html,
         topic=f"unit:{unit.id}:closure-request",
+        operator_id=unit.operator_id,
     )
 
 

@@ -24,6 +24,7 @@ from portal.booking.slots import operator_timezone
 from portal.booking.tokens import manage_token
 from portal.clock import PARIS
 from portal.i18n import format_phone, format_time_short, long_date
+from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
 from portal.mail.services import Attachment, enqueue_mail
 from portal.network.models import Modality
@@ -92,6 +93,7 @@ def queue_waiting(session: Session, request: AppointmentRequest) -> OutboxMessag
         text=text,
         html=html,
         topic=f"request:{request.id}:waiting",
+        operator_id=request.operator_id,
     )
 
 
@@ -161,6 +163,10 @@ def _queue(
             )
         ],
         topic=f"appointment:{appointment.id}:{kind}",
+        # The manage link's token is sealed, never stored in clear (`mail.secrets`).
+        secrets=link_secrets(link, "manage_token") if link else None,
+        secret_key=current_app.config["SECRET_KEY"],
+        operator_id=appointment.operator_id,
     )
 
 

@@ -72,4 +72,5 @@ def queue_signed_copy(
         html=html,
         attachments=attachments,
         topic=f"livrable:{livrable.id}:signed",
+        operator_id=unit.operator_id,
     )

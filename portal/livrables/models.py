@@ -121,7 +121,15 @@ class LivrableVersion(Base):
     signatures: Mapped[list[Signature]] = relationship(
         back_populates="version", order_by="Signature.id"
     )
-    scan: Mapped[SignedScan | None] = relationship(back_populates="version")
+    # Every scan uploaded for this version, oldest first: a new upload never erases one.
+    scans: Mapped[list[SignedScan]] = relationship(
+        back_populates="version", order_by="SignedScan.id"
+    )
+
+    @property
+    def scan(self) -> SignedScan | None:
+        """The scan that counts: the latest uploaded."""
+        return self.scans[-1] if self.scans else None
 
     @property
     def short_hash(self) -> str:
@@ -152,12 +160,13 @@ class Signature(Base):
 
 
 class SignedScan(Base):
-    """The scan of the paper copy both parties signed (PDF, JPEG or PNG)."""
+    """A scan of the paper copy both parties signed (PDF, JPEG or PNG). Each upload is a new
+    row, with its SHA-256, time and uploader; the latest is the version's scan."""
 
     __tablename__ = "signed_scan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("livrable_version.id"), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("livrable_version.id"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(50))
     sha256: Mapped[str] = mapped_column(String(64))
@@ -165,7 +174,8 @@ class SignedScan(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
 
-    version: Mapped[LivrableVersion] = relationship(back_populates="scan")
+    version: Mapped[LivrableVersion] = relationship(back_populates="scans")
+    uploaded_by: Mapped[StaffMember] = relationship()
 
 
 __all__ = [

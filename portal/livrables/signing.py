@@ -168,20 +168,20 @@ def attach_scan(
     by: StaffMember,
     max_bytes: int = SCAN_MAX_BYTES,
 ) -> SignedScan:
-    """The scan of the paper both parties signed: PDF, JPEG or PNG (checked by its first
-    bytes), at most `max_bytes`; replaced by a new upload until the unit closes."""
+    """The scan of the paper both parties signed: PDF, JPEG or PNG (told by its first bytes,
+    then opened whole), at most `max_bytes`. Every upload is kept, with its SHA-256, time and
+    uploader; the latest is the version's scan, until the unit closes."""
     _signable(session, version)
     content_type, extension = scan_type(data, max_bytes)
-    scan = version.scan
-    if scan is None:
-        scan = SignedScan(version=version)
-        session.add(scan)
-    scan.filename = clean_filename(filename, extension)
-    scan.content_type = content_type
-    scan.data = data
-    scan.sha256 = hashlib.sha256(data).hexdigest()
-    scan.uploaded_by_id = by.id
-    scan.uploaded_at = utcnow()
+    scan = SignedScan(
+        filename=clean_filename(filename, extension),
+        content_type=content_type,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=by.id,
+        uploaded_at=utcnow(),
+    )
+    version.scans.append(scan)
     session.flush()
     return scan
 

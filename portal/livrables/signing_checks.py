@@ -31,6 +31,7 @@ from portal.livrables.models import (
     SignatureMethod,
     SignatureParty,
 )
+from portal.livrables.signing_scan import SCAN_TYPES, UnreadableScan, check_readable, sniff
 
 
 class SigningErrorCode(StrEnum):
@@ -50,6 +51,7 @@ class SigningErrorCode(StrEnum):
     SCAN_EMPTY = "scan_empty"
     SCAN_TOO_LARGE = "scan_too_large"
     SCAN_TYPE = "scan_type"  # neither PDF, JPEG nor PNG (by its first bytes)
+    SCAN_DAMAGED = "scan_damaged"  # looks like one, but does not open (truncated, fake)
 
 
 class SigningError(Exception):
@@ -60,12 +62,6 @@ class SigningError(Exception):
         self.missing = missing
 
 
-# The scan of the signed paper: recognised by its first bytes, never by its name.
-SCAN_TYPES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
 # The default size limit of a scan; the application's is the SCAN_MAX_BYTES setting.
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
@@ -156,15 +152,20 @@ def check_reason(session: Session, reason: str | None) -> str:
 
 
 def scan_type(data: bytes, max_bytes: int) -> tuple[str, str]:
-    """The content type and file extension of a scan, told by its first bytes; refused when
-    empty, over `max_bytes`, or neither PDF, JPEG nor PNG."""
+    """The content type and file extension of a scan, told by its first bytes and checked by
+    opening it (`signing_scan`); refused when empty, over `max_bytes`, neither PDF, JPEG nor
+    PNG, or damaged."""
     if not data:
         raise SigningError(SigningErrorCode.SCAN_EMPTY)
     if len(data) > max_bytes:
         raise SigningError(SigningErrorCode.SCAN_TOO_LARGE)
-    found = next(((mime, ext) for magic, mime, ext in SCAN_TYPES if data.startswith(magic)), None)
+    found = sniff(data)
     if found is None:
         raise SigningError(SigningErrorCode.SCAN_TYPE)
+    try:
+        check_readable(data, found[0])
+    except UnreadableScan as error:
+        raise SigningError(SigningErrorCode.SCAN_DAMAGED) from error
     return found
 
 

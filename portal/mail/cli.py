@@ -8,8 +8,7 @@ from flask.cli import with_appcontext
 
 from portal.db import utcnow
 from portal.extensions import db
-from portal.mail.backends import backend_from_config
-from portal.mail.sender import send_due
+from portal.mail.sender import send_from_config
 
 
 @click.command("send-mail")
@@ -22,17 +21,18 @@ from portal.mail.sender import send_due
 )
 @with_appcontext
 def send_mail(batch: int) -> None:
-    """Deliver the pending e-mails that are due. Safe on several hosts at once."""
-    config = current_app.config
-    report = send_due(
-        db.session,
-        backend_from_config(config),
-        now=utcnow(),
-        mail_from=config["MAIL_FROM"],
-        max_attempts=config["MAIL_MAX_ATTEMPTS"],
-        batch=batch,
-    )
+    """Deliver the pending e-mails that are due. Safe on several hosts at once.
+
+    Exits with status 1 when a message failed for good in this run, so that cron and
+    monitoring see it; staff resend it from « Envois en échec » (/pro/envois-en-echec).
+    """
+    report = send_from_config(db.session, current_app.config, now=utcnow(), batch=batch)
     click.echo(f"sent={report.sent} retried={report.retried} failed={report.failed}")
+    if report.failed:
+        raise click.ClickException(
+            f"{report.failed} message(s) failed for good in this run; "
+            "see /pro/envois-en-echec to resend them"
+        )
 
 
 def register(group: click.Group) -> None:

@@ -15,12 +15,16 @@ from portal.db import Base, UTCDateTime, utcnow
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry; kept for a person to look at
+    FAILED = "failed"  # gave up (MAIL_GIVE_UP_HOURS, or refused for good); staff may resend
 
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        # The failed messages of an operator, for its managers' « Envois en échec » screen.
+        Index("ix_outbox_message_operator_id_status", "operator_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254))
@@ -35,6 +39,18 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first attempt since the message was queued (or resent): the sender gives up
+    # MAIL_GIVE_UP_HOURS after it, whatever the number of attempts.
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The operator the message is about, when the caller knows it: its managers see the
+    # message if it fails. NULL: seen by France compétences only.
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id", ondelete="SET NULL"))
+    # The secrets of the bodies (links' tokens), encrypted (`mail.secrets`); the stored bodies
+    # carry placeholders. Cleared once the message is sent.
+    sealed_secrets: Mapped[str | None] = mapped_column(Text)
+    # Bodies and attachments are emptied this long after sending (`purge_sent_bodies`);
+    # the metadata stays for the record.
+    body_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"

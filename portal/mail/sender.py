@@ -10,21 +10,53 @@ Message-ID is then the same, so mail clients show it once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage, Message
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.mail.backends import Backend, PermanentDeliveryError
+from portal.mail.backends import Backend, PermanentDeliveryError, backend_from_config
 from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.mail.secrets import reveal, reveal_in_file, unseal
 
-# Retry after 1 min, 2, 4, … doubling up to 6 h: a relay down for a night loses nothing.
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=6)
 MAX_ERROR_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When to try again and when to give up (settings MAIL_RETRY_FIRST_MINUTES,
+    MAIL_RETRY_LONGEST_MINUTES, MAIL_GIVE_UP_HOURS).
+
+    The delay doubles from `first` up to `longest`, and the sender keeps trying until
+    `give_up_after` has passed since the first attempt: a relay down for a night or a long
+    weekend loses nothing, and a relay back up is tried again within `longest`.
+    """
+
+    first: timedelta = timedelta(minutes=1)
+    longest: timedelta = timedelta(hours=1)
+    give_up_after: timedelta = timedelta(hours=72)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> RetryPolicy:
+        return cls(
+            first=timedelta(minutes=int(config["MAIL_RETRY_FIRST_MINUTES"])),
+            longest=timedelta(minutes=int(config["MAIL_RETRY_LONGEST_MINUTES"])),
+            give_up_after=timedelta(hours=int(config["MAIL_GIVE_UP_HOURS"])),
+        )
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait before the next attempt, after `attempts` failed ones (1, 2, …)."""
+        doublings = min(max(attempts - 1, 0), 30)  # 2**30 minutes is far past any cap
+        return min(self.first * (1 << doublings), self.longest)
+
+    def gives_up(self, message: OutboxMessage, now: datetime) -> bool:
+        started = message.first_attempt_at or now
+        return now - started >= self.give_up_after
 
 
 @dataclass(frozen=True)
@@ -34,29 +66,27 @@ class SendReport:
     failed: int = 0
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """The wait before the next attempt, after `attempts` failed ones (1, 2, …)."""
-    if attempts >= 20:  # 2**19 minutes is far past the cap; avoid huge numbers
-        return LONGEST_RETRY
-    return min(FIRST_RETRY * (1 << max(attempts - 1, 0)), LONGEST_RETRY)
-
-
 def send_due(
     session: Session,
     backend: Backend,
     *,
     now: datetime,
     mail_from: str,
-    max_attempts: int,
+    secret_key: str,
+    policy: RetryPolicy | None = None,
     batch: int = 50,
 ) -> SendReport:
     """Deliver up to `batch` due messages, committing after each one."""
+    policy = policy or RetryPolicy()
     outcomes = {OutboxStatus.SENT: 0, OutboxStatus.PENDING: 0, OutboxStatus.FAILED: 0}
     for _ in range(batch):
         message = _claim_next(session, now)
         if message is None:
             break
-        outcomes[_attempt(message, backend, now=now, mail_from=mail_from, limit=max_attempts)] += 1
+        status = _attempt(
+            message, backend, now=now, mail_from=mail_from, secret_key=secret_key, policy=policy
+        )
+        outcomes[status] += 1
         session.commit()  # releases the row lock
     return SendReport(
         sent=outcomes[OutboxStatus.SENT],
@@ -65,13 +95,36 @@ def send_due(
     )
 
 
+def send_from_config(
+    session: Session, config: Mapping[str, Any], *, now: datetime, batch: int = 50
+) -> SendReport:
+    """`send_due` with the application's settings (the command and the development page)."""
+    return send_due(
+        session,
+        backend_from_config(config),
+        now=now,
+        mail_from=config["MAIL_FROM"],
+        secret_key=config["SECRET_KEY"],
+        policy=RetryPolicy.from_config(config),
+        batch=batch,
+    )
+
+
 def _attempt(
-    message: OutboxMessage, backend: Backend, *, now: datetime, mail_from: str, limit: int
+    message: OutboxMessage,
+    backend: Backend,
+    *,
+    now: datetime,
+    mail_from: str,
+    secret_key: str,
+    policy: RetryPolicy,
 ) -> OutboxStatus:
     """Deliver one claimed message and record the outcome on its row."""
     message.attempts += 1
+    if message.first_attempt_at is None:
+        message.first_attempt_at = now
     try:
-        mime = build_email(message, mail_from=mail_from, now=now)
+        mime = build_email(message, mail_from=mail_from, now=now, secret_key=secret_key)
     except Exception as error:  # a message that cannot be built never will be
         return _fail(message, error, final=True)
     try:
@@ -79,17 +132,20 @@ def _attempt(
     except PermanentDeliveryError as error:
         return _fail(message, error, final=True)
     except Exception as error:  # the relay is down, slow, or refuses for now
-        if message.attempts >= limit:
+        if policy.gives_up(message, now):
             return _fail(message, error, final=True)
-        message.next_attempt_at = now + retry_delay(message.attempts)
+        message.next_attempt_at = now + policy.delay(message.attempts)
         return _fail(message, error, final=False)
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = None
+    message.sealed_secrets = None  # the link is in the person's mailbox, not in ours
     return OutboxStatus.SENT
 
 
 def _fail(message: OutboxMessage, error: Exception, *, final: bool) -> OutboxStatus:
+    # A failed message keeps its sealed secrets, so that « Renvoyer » sends working links;
+    # `purge_sent_bodies` clears them with the bodies.
     message.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
     message.status = OutboxStatus.FAILED if final else OutboxStatus.PENDING
     return message.status
@@ -109,21 +165,27 @@ def _claim_next(session: Session, now: datetime) -> OutboxMessage | None:
     return session.scalars(query).first()
 
 
-def build_email(message: OutboxMessage, *, mail_from: str, now: datetime) -> EmailMessage:
-    """The MIME message of an outbox row: text, optional HTML alternative, attachments."""
+def build_email(
+    message: OutboxMessage, *, mail_from: str, now: datetime, secret_key: str = ""
+) -> EmailMessage:
+    """The MIME message of an outbox row: text, optional HTML alternative, attachments, with
+    the sealed secrets put back in place of their placeholders."""
+    if message.body_purged_at is not None:
+        raise ValueError("the body of this message was purged")
+    secrets = unseal(message.sealed_secrets, secret_key) if message.sealed_secrets else {}
     email = EmailMessage()
     email["From"] = mail_from
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email["Date"] = format_datetime(now)
     email["Message-ID"] = message_id(message, mail_from)
-    email.set_content(message.body_text)
+    email.set_content(reveal(message.body_text, secrets))
     if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
+        email.add_alternative(reveal(message.body_html, secrets), subtype="html")
     for attachment in message.attachments:
         maintype, subtype, params = _content_type(attachment.mimetype)
         email.add_attachment(
-            attachment.content,
+            reveal_in_file(attachment.content, attachment.mimetype, secrets),
             maintype=maintype,
             subtype=subtype,
             filename=attachment.filename,

@@ -27,9 +27,9 @@ from werkzeug.wrappers import Response
 
 from portal.db import utcnow
 from portal.extensions import db
-from portal.mail.backends import backend_from_config, read_mailbox, read_message
+from portal.mail.backends import read_mailbox, read_message
 from portal.mail.models import OutboxMessage, OutboxStatus
-from portal.mail.sender import send_due
+from portal.mail.sender import send_from_config
 
 bp = Blueprint("mail", __name__, url_prefix="/dev")
 
@@ -88,14 +88,7 @@ def mailbox() -> str:
 @bp.post("/mailbox/send")
 def send() -> Response:
     """Run the sender now, as `flask cep send-mail` would from cron."""
-    config = current_app.config
-    send_due(
-        db.session,
-        backend_from_config(config),
-        now=utcnow(),
-        mail_from=config["MAIL_FROM"],
-        max_attempts=config["MAIL_MAX_ATTEMPTS"],
-    )
+    send_from_config(db.session, current_app.config, now=utcnow())
     return redirect(url_for("mail.mailbox"), code=303)
 
 

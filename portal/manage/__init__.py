@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         availability_views,
         home_views,
         indicator_views,
+        mail_views,
         network_views,
         queue_views,
     )

@@ -110,4 +110,8 @@ def _queue_invitation(session: Session, unit: Unit, survey: Survey) -> None:
         text=text,
         html=html,
         topic=f"survey:{survey.id}",
+        # The survey link's token is sealed, never stored in clear (`mail.secrets`).
+        secrets={"survey_token": token},
+        secret_key=current_app.config["SECRET_KEY"],
+        operator_id=unit.operator_id,
     )

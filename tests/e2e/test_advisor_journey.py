@@ -21,10 +21,11 @@ from portal.satisfaction.models import Survey
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
 from tests.e2e.conftest import assert_accessible
+from tests.scan_files import real_pdf
 
 EMAIL = "alix.parcours@example.org"
 # The smallest PDF that is one: what a scanner would send back.
-SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+SCAN = real_pdf("The signed paper, scanned")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
-from flask import Flask
+from flask import Flask, current_app
 from icalendar import Calendar
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
@@ -37,6 +37,7 @@ from portal.booking.models import (
 )
 from portal.booking.tokens import request_id_from_token
 from portal.mail.models import OutboxAttachment, OutboxMessage
+from portal.mail.secrets import reveal, reveal_in_file, unseal
 from portal.network.models import Modality, Operator, Site, StaffMember, StaffRole
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2039, 3, 7, 8, 0, tzinfo=UTC)  # a Monday
 STARTS = datetime(2039, 3, 8, 9, 0, tzinfo=UTC)  # Tuesday, 10:00 in Paris, 13:00 in La Réunion
 DEADLINE = date(2039, 4, 15)
-LINK = "https://cep.example/rendez-vous/gerer/signed-token"
+TOKEN = "signed-token-of-the-request"
+LINK = f"https://cep.example/rendez-vous/gerer/{TOKEN}"
 
 
 def demo_place(session: Session, lot: int) -> tuple[Operator, Site, StaffMember]:
@@ -116,6 +118,34 @@ def book(
     return appointment
 
 
+def revealed(message: OutboxMessage) -> OutboxMessage:
+    """The message as the person receives it: the stored row keeps no token in clear (its
+    sealed secrets are put back, as the sender does), checked on the way."""
+    stored = [message.body_text, message.body_html or ""]
+    stored += [a.content.decode() for a in message.attachments]
+    assert not any(TOKEN in part for part in stored)
+    if message.sealed_secrets is None:
+        return message
+    secrets = unseal(message.sealed_secrets, current_app.config["SECRET_KEY"])
+    copy = OutboxMessage(
+        id=message.id,
+        to_address=message.to_address,
+        subject=message.subject,
+        topic=message.topic,
+        body_text=reveal(message.body_text, secrets),
+        body_html=reveal(message.body_html or "", secrets),
+    )
+    copy.attachments = [
+        OutboxAttachment(
+            filename=a.filename,
+            mimetype=a.mimetype,
+            content=reveal_in_file(a.content, a.mimetype, secrets),
+        )
+        for a in message.attachments
+    ]
+    return copy
+
+
 def invitation_of(message: OutboxMessage) -> Calendar:
     (attachment,) = message.attachments
     assert attachment.filename == "rendez-vous.ics"
@@ -143,7 +173,7 @@ def test_the_confirmation_in_french_says_when_where_and_how_to_change(session: S
     appointment = book(session)
     site = appointment.site
     assert site is not None
-    message = queue_booked(session, appointment, LINK)
+    message = revealed(queue_booked(session, appointment, LINK))
 
     assert message.to_address == appointment.beneficiary.email
     assert message.subject == "Rendez-vous confirmé : le mardi 8 mars 2039 à 10 h 00"
@@ -180,7 +210,7 @@ def test_the_confirmation_in_french_says_when_where_and_how_to_change(session: S
 
 def test_the_confirmation_in_english_by_phone(session: Session) -> None:
     appointment = book(session, locale="en", modality=Modality.TELEPHONE)
-    message = queue_booked(session, appointment, LINK)
+    message = revealed(queue_booked(session, appointment, LINK))
 
     assert message.subject == "Appointment confirmed: on Tuesday, March 8, 2039 at 10:00"
     body = message.body_text
@@ -201,7 +231,7 @@ def test_the_confirmation_in_english_by_phone(session: Session) -> None:
 
 def test_an_overseas_appointment_is_in_local_time(session: Session) -> None:
     appointment = book(session, lot=13, modality=Modality.VISIO)
-    message = queue_booked(session, appointment, LINK)
+    message = revealed(queue_booked(session, appointment, LINK))
     assert message.subject == "Rendez-vous confirmé : le mardi 8 mars 2039 à 13 h 00"
     assert "de 13 h 00 à 14 h 00 (heure locale : La Réunion)" in message.body_text
     assert "En visio : votre conseiller vous enverra le lien de connexion" in message.body_text
@@ -211,7 +241,7 @@ def test_an_overseas_appointment_is_in_local_time(session: Session) -> None:
 
 def test_a_move_updates_the_same_calendar_entry(session: Session) -> None:
     first = book(session)
-    booked = invitation_of(queue_booked(session, first, LINK)).events[0]
+    booked = invitation_of(revealed(queue_booked(session, first, LINK))).events[0]
     request = first.request
     assert request is not None
     _operator, site, advisor = demo_place(session, 10)
@@ -242,7 +272,7 @@ def test_a_move_updates_the_same_calendar_entry(session: Session) -> None:
     session.add(moved)
     session.flush()
 
-    message = queue_moved(session, moved, LINK)
+    message = revealed(queue_moved(session, moved, LINK))
     assert message.subject == "Rendez-vous déplacé : le jeudi 10 mars 2039 à 10 h 00"
     assert "Votre rendez-vous a bien été déplacé." in message.body_text
     assert "met à jour ce rendez-vous dans votre agenda" in message.body_text
@@ -259,7 +289,7 @@ def test_a_cancellation_removes_the_calendar_entry(session: Session) -> None:
     appointment = book(session)
     appointment.status = AppointmentStatus.CANCELLED
     appointment.sequence += 1
-    message = queue_cancelled(session, appointment)
+    message = revealed(queue_cancelled(session, appointment))
     assert message.subject == "Rendez-vous annulé : le mardi 8 mars 2039 à 10 h 00"
     assert "Votre rendez-vous du mardi 8 mars 2039 à 10 h 00 est annulé." in message.body_text
     assert "rendez-vous/gerer" not in message.body_text  # nothing left to manage
@@ -289,7 +319,7 @@ def test_the_calendar_file_follows_the_appointment(session: Session) -> None:
 
 def test_no_deadline_promise_for_an_appointment_after_the_deadline(session: Session) -> None:
     appointment = book(session, deadline=STARTS.date() - timedelta(days=1))
-    message = queue_booked(session, appointment, LINK)
+    message = revealed(queue_booked(session, appointment, LINK))
     assert "au plus tard" not in message.body_text
 
 
@@ -298,7 +328,7 @@ def test_a_waiting_request_tells_when_the_operator_calls_back(session: Session) 
     assert request is not None
     request.status = RequestStatus.WAITING
     request.call_back_by = date(2039, 3, 14)
-    message = queue_waiting(session, request)
+    message = revealed(queue_waiting(session, request))
     assert message.subject == "Votre demande de rendez-vous est enregistrée"
     assert message.topic == f"request:{request.id}:waiting"
     body = message.body_text
@@ -359,7 +389,7 @@ def test_reminders_are_queued_once_even_when_run_twice(
     assert queue_due_reminders(session, now=NOW + timedelta(minutes=5), **options) == 0
     session.commit()
 
-    (reminder,) = reminders_of(session, tomorrow)
+    (reminder,) = map(revealed, reminders_of(session, tomorrow))
     assert reminder.subject == "Rappel : rendez-vous le mardi 8 mars 2039 à 10 h 00"
     assert "Nous vous rappelons votre rendez-vous" in reminder.body_text
     token = reminder.body_text.split("https://cep.example/rendez-vous/gerer/")[1].split()[0]

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from portal.mail.backends import MailboxBackend, PermanentDeliveryError, read_mailbox
 from portal.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
-from portal.mail.sender import SendReport, retry_delay, send_due
+from portal.mail.sender import RetryPolicy, SendReport, send_due
 from portal.mail.services import Attachment, InvalidMail, enqueue_mail
 
 # Messages of these tests are due at T0, long before anything another test leaves in the
 # outbox: a sender run "at T0" sees only them.
 T0 = datetime(2001, 1, 1, 12, 0, tzinfo=UTC)
 FROM = "Conseil en évolution professionnelle <ne-pas-repondre@cep-portal.example>"
+KEY = "a-secret-key-for-the-outbox-tests"
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
 
 
@@ -58,7 +60,7 @@ def due(session: Session, queued: list[int], **fields: Any) -> OutboxMessage:
 
 
 def send(session: Session, backend: Any, now: datetime = T0, **options: Any) -> SendReport:
-    options = {"mail_from": FROM, "max_attempts": 3, **options}
+    options = {"mail_from": FROM, "secret_key": KEY, **options}
     return send_due(session, backend, now=now, **options)
 
 
@@ -154,24 +156,42 @@ def test_a_failed_delivery_is_retried_later_with_backoff_and_nothing_is_lost(
     assert (message.status, message.attempts, message.last_error) == (OutboxStatus.SENT, 3, None)
 
 
-def test_the_sender_gives_up_after_the_last_attempt_and_keeps_the_message(
+def test_the_sender_keeps_trying_for_72_hours_then_gives_up_and_keeps_the_message(
     session: Session, queued: list[int]
 ) -> None:
     message = due(session, queued)
     relay = Failing()
-    reports = []
-    for _ in range(4):
-        reports.append(send(session, relay, now=message.next_attempt_at, max_attempts=3))
+    policy = RetryPolicy()  # 1 min, doubling, at most 1 h apart; failed after 72 h
+    tries: list[datetime] = []
+    while message.status == OutboxStatus.PENDING:
+        tries.append(message.next_attempt_at)
+        send(session, relay, now=message.next_attempt_at, policy=policy)
         session.refresh(message)
-    assert reports == [
-        SendReport(retried=1),
-        SendReport(retried=1),
-        SendReport(failed=1),
-        SendReport(),
-    ]
-    assert relay.calls == 3
     assert message.status == OutboxStatus.FAILED
     assert message.last_error == "ConnectionRefusedError: relay down"
+    # Tried on through the night and the weekend, never more than an hour apart …
+    assert max(b - a for a, b in pairwise(tries)) == timedelta(hours=1)
+    # … and given up on only once 72 hours had passed since the first attempt.
+    assert tries[-2] - T0 < timedelta(hours=72) <= tries[-1] - T0
+    assert relay.calls == len(tries) == message.attempts
+
+
+def test_the_give_up_clock_counts_time_since_the_first_attempt_not_attempts(
+    session: Session, queued: list[int]
+) -> None:
+    message = due(session, queued)
+    relay = Failing()
+    policy = RetryPolicy(give_up_after=timedelta(hours=72))
+    assert send(session, relay, now=T0, policy=policy) == SendReport(retried=1)
+    later = T0 + timedelta(hours=71, minutes=59)
+    assert send(session, relay, now=later, policy=policy) == SendReport(retried=1)
+    session.refresh(message)
+    assert (message.status, message.first_attempt_at) == (OutboxStatus.PENDING, T0)
+    assert message.next_attempt_at == later + timedelta(minutes=2)
+    final = send(session, relay, now=message.next_attempt_at, policy=policy)
+    assert final == SendReport(failed=1)
+    session.refresh(message)
+    assert (message.status, message.attempts) == (OutboxStatus.FAILED, 3)
 
 
 def test_a_refusal_for_good_is_not_retried(session: Session, queued: list[int]) -> None:
@@ -184,10 +204,23 @@ def test_a_refusal_for_good_is_not_retried(session: Session, queued: list[int]) 
 
 
 @pytest.mark.parametrize(
-    ("attempts", "minutes"), [(1, 1), (2, 2), (3, 4), (6, 32), (9, 256), (10, 360), (40, 360)]
+    ("attempts", "minutes"), [(1, 1), (2, 2), (3, 4), (6, 32), (7, 60), (8, 60), (400, 60)]
 )
-def test_retries_back_off_exponentially_up_to_six_hours(attempts: int, minutes: int) -> None:
-    assert retry_delay(attempts) == timedelta(minutes=minutes)
+def test_retries_back_off_exponentially_up_to_one_hour(attempts: int, minutes: int) -> None:
+    assert RetryPolicy().delay(attempts) == timedelta(minutes=minutes)
+
+
+def test_the_retry_settings_are_read_from_the_configuration() -> None:
+    config = {
+        "MAIL_RETRY_FIRST_MINUTES": 2,
+        "MAIL_RETRY_LONGEST_MINUTES": 30,
+        "MAIL_GIVE_UP_HOURS": 96,
+    }
+    policy = RetryPolicy.from_config(config)
+    assert [policy.delay(n) for n in (1, 2, 3, 4, 5)] == [
+        timedelta(minutes=m) for m in (2, 4, 8, 16, 30)
+    ]
+    assert policy.give_up_after == timedelta(hours=96)
 
 
 class Recorder:
@@ -262,3 +295,20 @@ def test_the_send_mail_command_delivers_and_is_idempotent(
     assert message.status == OutboxStatus.SENT
     subjects = [email["Subject"] for _key, email in read_mailbox(tmp_path / "mailbox")]
     assert subjects.count("Par la commande") == 1
+
+
+def test_the_send_mail_command_exits_non_zero_and_says_how_many_failed(
+    app: Flask, session: Session, queued: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relay that refuses for good: the message fails in this very run.
+    monkeypatch.setattr(
+        "portal.mail.sender.backend_from_config",
+        lambda config: Failing(PermanentDeliveryError("550 no such user")),
+    )
+    message = due(session, queued, subject="Refusé")
+    result = app.test_cli_runner().invoke(args=["cep", "send-mail", "--batch", "500"])
+    assert result.exit_code == 1
+    assert "failed=1" in result.output
+    assert "1 message(s) failed for good in this run" in result.output
+    session.refresh(message)
+    assert message.status == OutboxStatus.FAILED

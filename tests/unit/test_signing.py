@@ -34,10 +34,11 @@ from portal.livrables.signing import (
 from portal.mail.models import OutboxMessage
 from portal.network.models import StaffMember
 from portal.satisfaction.models import Survey
+from tests.scan_files import FAKE_PDF, FAKE_PNG, real_image, real_pdf, truncated
 from tests.workspace_data import engaged, staff
 
-PDF = b"%PDF-1.7\n% a scanned copy\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = real_pdf()
+PNG = real_image("PNG")
 ETAT = {
     "sections": {
         "situation": "Salariée en logistique depuis douze ans, souhaite changer de métier.",
@@ -367,7 +368,7 @@ def test_recording_a_signature_again_corrects_it(
         (b"", SigningErrorCode.SCAN_EMPTY),
         (b"GIF89a" + b"\x00" * 20, SigningErrorCode.SCAN_TYPE),
         (b"<html><script>alert(1)</script>", SigningErrorCode.SCAN_TYPE),
-        (PDF + b"\x00" * 100, SigningErrorCode.SCAN_TOO_LARGE),
+        (PDF, SigningErrorCode.SCAN_TOO_LARGE),
     ],
 )
 def test_a_scan_is_a_pdf_jpeg_or_png_within_the_size_limit(
@@ -382,17 +383,60 @@ def test_a_scan_is_a_pdf_jpeg_or_png_within_the_size_limit(
     assert frozen.scan is None
 
 
-def test_a_scan_is_replaced_until_the_closure(
+@pytest.mark.parametrize(
+    "data",
+    [
+        truncated(real_pdf()),
+        truncated(real_image("PNG")),
+        truncated(real_image("JPEG")),
+        FAKE_PDF,  # a PDF's first bytes and nothing of a PDF behind them
+        FAKE_PNG,
+    ],
+    ids=["truncated-pdf", "truncated-png", "truncated-jpeg", "fake-pdf", "fake-png"],
+)
+def test_a_truncated_or_fake_scan_is_refused_as_damaged(
+    frozen: LivrableVersion, session: Session, advisor: StaffMember, data: bytes
+) -> None:
+    with refused(SigningErrorCode.SCAN_DAMAGED):
+        attach_scan(session, frozen, filename="copie.pdf", data=data, by=advisor)
+    assert frozen.scans == []
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (real_pdf(), "application/pdf"),
+        (real_image("PNG"), "image/png"),
+        (real_image("JPEG"), "image/jpeg"),
+    ],
+)
+def test_a_whole_pdf_png_or_jpeg_is_accepted(
+    frozen: LivrableVersion,
+    session: Session,
+    advisor: StaffMember,
+    data: bytes,
+    content_type: str,
+) -> None:
+    scan = attach_scan(session, frozen, filename="copie", data=data, by=advisor)
+    assert scan.content_type == content_type
+
+
+def test_every_uploaded_scan_is_kept_the_latest_counts_until_the_closure(
     frozen: LivrableVersion, session: Session, advisor: StaffMember, today: date
 ) -> None:
-    attach_scan(session, frozen, filename="C:\\Scans\\copie.pdf", data=PDF, by=advisor)
+    first = attach_scan(session, frozen, filename="C:\\Scans\\copie.pdf", data=PDF, by=advisor)
     scan = attach_scan(session, frozen, filename="../../photo<1>.png", data=PNG, by=advisor)
     assert (scan.filename, scan.content_type) == ("photo_1_.png", "image/png")
     assert len(scan.sha256) == 64 and scan.data == PNG
+    # The first upload is still there, with its own hash and uploader.
+    assert frozen.scans == [first, scan] and frozen.scan is scan
+    assert (first.filename, first.data, first.uploaded_by_id) == ("copie.pdf", PDF, advisor.id)
+    assert first.sha256 != scan.sha256
     sign_both(session, frozen, advisor, today, today)
     assert complete_if_signed(session, frozen.livrable, by=advisor, today=today)
     with refused(SigningErrorCode.UNIT_CLOSED):
         attach_scan(session, frozen, filename="autre.pdf", data=PDF, by=advisor)
+    assert len(frozen.scans) == 2
 
 
 # --- Completion -------------------------------------------------------------------------------

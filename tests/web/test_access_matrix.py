@@ -40,6 +40,8 @@ from portal.livrables.models import (
     SignatureParty,
     SignedScan,
 )
+from portal.mail.models import OutboxStatus
+from portal.mail.services import enqueue_mail
 from portal.network.models import Site, SiteClosure, StaffMember, StaffRole
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
@@ -133,6 +135,10 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
         absence = Absence(advisor_id=advisor.id, starts_on=today, ends_on=today)
         closure = SiteClosure(site_id=site.id, starts_on=today, ends_on=today)
         provider = Provider(operator_id=op.id, name="Organisme d'un autre opérateur")
+        failed_mail = enqueue_mail(
+            session, to="x@example.org", subject="Échec", text="T", operator_id=op.id
+        )
+        failed_mail.status = OutboxStatus.FAILED
         session.add_all([signature, scan, window, absence, closure, provider])
         session.flush()
         ids = {
@@ -153,6 +159,7 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             "hours_id": site.hours[0].id,
             "provider_id": provider.id,
             "order_id": unit.purchase_order_id,
+            "message_id": failed_mail.id,
         }
         session.commit()
     return ids

@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.livrables.models import Livrable, LivrableKind, LivrableStatus
 from portal.mail.models import OutboxMessage
 from portal.network.models import StaffRole
+from tests.scan_files import FAKE_PDF, real_image, real_pdf, truncated
 from tests.workspace_data import PASSWORD, engaged, sign_in, staff
 
 ETAT = {
@@ -32,7 +33,7 @@ ETAT = {
     },
     "decision": "uo21",
 }
-SCAN = b"%PDF-1.7\n% the signed paper, scanned\n"
+SCAN = real_pdf("The signed paper, scanned")
 
 
 def text_of(body: bytes) -> str:
@@ -199,6 +200,64 @@ def test_a_scan_that_is_not_a_pdf_or_an_image_is_refused(app: Flask, case: Case)
     )
     assert response.status_code == 422
     assert "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG." in text_of(response.data)
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [(truncated(real_image("JPEG")), "photo.jpg"), (FAKE_PDF, "copie.pdf")],
+    ids=["truncated-jpeg", "header-only-pdf"],
+)
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", "Ce fichier est endommagé ou incomplet : il ne s'ouvre pas."),
+        ("en", "This file is damaged or incomplete: it does not open."),
+    ],
+)
+def test_a_damaged_or_fake_scan_is_refused_in_the_persons_language(
+    app: Flask, case: Case, data: bytes, name: str, lang: str, words: str
+) -> None:
+    client = as_member(app, case.advisor)
+    base = f"/pro/unites/{case.unit_id}/livrable"
+    client.post(f"{base}/imprimer")
+    response = client.post(
+        f"{base}/scan?lang={lang}",
+        data={"scan-scan": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert words in text_of(response.data)
+    with app.app_context():
+        version = livrable(app, case).current_version
+        assert version is not None and version.scans == []
+
+
+def test_every_uploaded_scan_is_kept_and_listed_on_the_signing_page(app: Flask, case: Case) -> None:
+    client = as_member(app, case.advisor)
+    base = f"/pro/unites/{case.unit_id}/livrable"
+    client.post(f"{base}/imprimer")
+    first, second = real_pdf("First scan, page cut"), real_image("PNG")
+    for data, name in ((first, "premier.pdf"), (second, "second.png")):
+        response = client.post(
+            f"{base}/scan",
+            data={"scan-scan": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 303
+    with app.app_context():
+        version = livrable(app, case).current_version
+        assert version is not None
+        assert [s.filename for s in version.scans] == ["premier.pdf", "second.png"]
+        hashes = [s.sha256 for s in version.scans]
+        version_id = version.id
+    page = text_of(client.get(f"/pro/unites/{case.unit_id}/livrable").data)
+    assert "Copies signées reçues (2)" in page
+    assert "second.png, envoyée le" in page and "la copie qui fait foi" in page
+    assert "premier.pdf, envoyée le" in page
+    assert all(f"Empreinte SHA-256 : {h}" in page for h in hashes)
+    # The latest is the one downloaded.
+    download = client.get(f"/pro/livrables/versions/{version_id}/copie-signee")
+    assert download.data == second
 
 
 def test_reopening_before_any_signature(app: Flask, case: Case) -> None:

@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.network.models import StaffRole
 from portal.satisfaction.models import Survey
+from tests.mail_data import text_as_sent
 from tests.workspace_data import engaged, sign_in, staff
 
 
@@ -45,8 +46,9 @@ def survey_path(app: Flask) -> tuple[int, str]:
             select(OutboxMessage).where(OutboxMessage.topic == f"survey:{survey.id}")
         ).one()
         db.session.commit()
-        link = re.search(r"https?://\S+/enquete/\S+", message.body_text)
+        link = re.search(r"https?://\S+/enquete/\S+", text_as_sent(app, message))
         assert link is not None
+        assert link.group(0).rsplit("/", 1)[1] not in message.body_text  # sealed, not stored
         return survey.id, "/" + link.group(0).split("/", 3)[3]
 
 

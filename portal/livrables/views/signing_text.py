@@ -48,6 +48,10 @@ MESSAGES = {
     Code.SCAN_EMPTY: _l("Ce fichier est vide."),
     Code.SCAN_TOO_LARGE: _l("Ce fichier est trop volumineux."),
     Code.SCAN_TYPE: _l("Ce fichier n'est ni un PDF, ni une image JPEG ou PNG."),
+    Code.SCAN_DAMAGED: _l(
+        "Ce fichier est endommagé ou incomplet : il ne s'ouvre pas. Numérisez de nouveau la "
+        "copie signée, puis envoyez-la."
+    ),
 }
 LIVRABLE_PARTS = {
     "decision": _l("Décision"),
