@@ -25,6 +25,7 @@ class LoginAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+
 # --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
 _ATTEMPTS = "login_attempts"
 declare(

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
 from portal.network.models import Modality, Operator, Site, StaffMember
-from portal.reference import Motif
 from portal.privacy.registry import BOOKING, STAFF, DataKind, Erasure, Subject, declare
+from portal.reference import Motif
 
 
 class AvailabilityWindow(Base):
@@ -279,6 +279,7 @@ class Appointment(Base):
 def _modalities(presentiel: bool, telephone: bool, visio: bool) -> list[Modality]:
     flags = ((presentiel, Modality.PRESENTIEL), (telephone, Modality.TELEPHONE))
     return [m for flag, m in (*flags, (visio, Modality.VISIO)) if flag]
+
 
 # --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
 declare(

@@ -55,6 +55,7 @@ class OutboxAttachment(Base):
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
 
+
 # --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
 _MAIL = "mail_outbox"
 declare(

@@ -129,7 +129,9 @@ def declare(
     erasures = {p.erasure for p in personal.values()}
     if Erasure.DELETE in erasures and erasures != {Erasure.DELETE}:
         raise ValueError(f"{table.name}: a row is either deleted or kept, not both")
-    overlap = (set(personal) & set(other)) | (set(personal) & set(secret)) | (set(other) & set(secret))
+    overlap = (
+        (set(personal) & set(other)) | (set(personal) & set(secret)) | (set(other) & set(secret))
+    )
     if overlap:
         raise ValueError(f"{table.name}: declared twice: {sorted(overlap)}")
     declaration = Declaration(

@@ -13,7 +13,18 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 import portal.models  # noqa: F401  (loads every model and its declaration)
 from portal import config
