@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         home_views,
         indicator_views,
         network_views,
+        privacy_views,
         queue_views,
     )
 

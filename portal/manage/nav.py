@@ -21,4 +21,5 @@ STAFF_NAV = (
     ("satisfaction.indicator", _l("Satisfaction et réengagements"), MANAGER),
     ("livrables.directory", _l("Annuaire des prestataires"), OPERATOR_STAFF),
     ("advisor.purchase_orders", _l("Bons de commande"), MANAGER),
+    ("manage.privacy", _l("Données personnelles"), MANAGER),
 )
