@@ -39,6 +39,7 @@ def mirror() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 def run_audit(pypi: str, osv: str) -> subprocess.CompletedProcess[str]:
