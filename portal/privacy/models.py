@@ -42,7 +42,7 @@ declare(
     ErasureRecord,
     subject=Subject.NOBODY,
     # Dossier numbers without a name, an address or a birth date: nobody is named.
-    other=("unit_numbers",),
+    other=("unit_numbers", "reason"),
 )
 
 __all__ = ["ErasureReason", "ErasureRecord"]
