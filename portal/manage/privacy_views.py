@@ -62,11 +62,16 @@ def privacy_erase() -> Response | tuple[str, int] | str:
         _(
             "Données personnelles effacées (%(count)d dossier(s) : %(numbers)s).",
             count=len(record.unit_numbers),
-            numbers=", ".join(record.unit_numbers) or "—",
+            numbers=", ".join(formatted(n) for n in record.unit_numbers) or "—",
         ),
         "success",
     )
     return redirect(url_for("manage.privacy"), code=303)
+
+
+def formatted(number: str) -> str:
+    """An Annex 2 number as people read it: `OO AA MM UU XXXXXX`."""
+    return f"{number[0:2]} {number[2:4]} {number[4:6]} {number[6:8]} {number[8:]}"
 
 
 def _found(

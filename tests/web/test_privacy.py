@@ -165,7 +165,8 @@ def test_a_manager_finds_then_erases_a_person_of_their_operator(app: Flask) -> N
     found = client.post("/pro/donnees-personnelles", data={"email": email})
     assert found.status_code == 200
     page = text_of(found.data)
-    assert number in page and "Effacer définitivement" in page
+    shown = f"{number[0:2]} {number[2:4]} {number[4:6]} {number[6:8]} {number[8:]}"
+    assert shown in page and "Effacer définitivement" in page
 
     unconfirmed = client.post("/pro/donnees-personnelles/effacement", data={"email": email})
     assert unconfirmed.status_code == 422
@@ -178,7 +179,7 @@ def test_a_manager_finds_then_erases_a_person_of_their_operator(app: Flask) -> N
     )
     assert done.status_code == 303
     page = text_of(client.get(done.headers["Location"]).data)
-    assert f"Données personnelles effacées (1 dossier(s) : {number})." in page
+    assert f"Données personnelles effacées (1 dossier(s) : {shown})." in page
     with app.app_context():
         person = db.session.get_one(Beneficiary, person_id)
         assert person.last_name == PLACEHOLDER_NAME
