@@ -7,12 +7,14 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations extract-messages lint bench bench-booking bench-workspace bench-load clean
+.PHONY: run test install translations extract-messages lint audit lock bench bench-booking bench-workspace bench-load clean
 
-$(STAMP): pyproject.toml
+# Every dependency, runtime and dev, comes from requirements.lock with its hashes; then the
+# portal itself, without resolving anything (its build backend, setuptools, is in the lock).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -40,6 +42,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Known vulnerabilities in the locked dependencies; says plainly when no advisory database is
+# reachable (exit 3: not audited).
+audit: install
+	$(BIN)/python scripts/audit.py
+
+# Re-pin requirements.lock (with hashes) after changing pyproject.toml's dependencies: keeps the
+# current pins and adds what is new. `make lock LOCK_ARGS=--upgrade` moves everything on.
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev \
+		--no-emit-index-url --no-emit-find-links $(LOCK_ARGS) -o requirements.lock pyproject.toml
 
 bench: install translations
 	scripts/install-test-deps

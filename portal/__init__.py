@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.livrables import views as livrable_views
     from portal.locator import views as locator_views
     from portal.mail import views as mail_views
+    from portal.privacy import views as privacy_views
     from portal.satisfaction import views as satisfaction_views
 
     app.register_blueprint(i18n.bp)
@@ -52,7 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(locator_views.bp)
     app.register_blueprint(api.bp)
     features = (auth_views, booking_views, mail_views, manage, advisor_views, livrable_views)
-    for feature in (*features, space_views, satisfaction_views):
+    for feature in (*features, space_views, satisfaction_views, privacy_views):
         feature.init_app(app)
     csrf.exempt(api.bp)  # read-only GET API
     cli.init_app(app)

@@ -61,7 +61,8 @@ def init_app(app: Flask) -> None:
     from portal.auth import cli as auth_cli
     from portal.booking import cli as booking_cli
     from portal.mail import cli as mail_cli
+    from portal.privacy import cli as privacy_cli
 
-    for feature in (advisor_cli, auth_cli, booking_cli, mail_cli):
+    for feature in (advisor_cli, auth_cli, booking_cli, mail_cli, privacy_cli):
         feature.register(cep)
     app.cli.add_command(cep)

@@ -136,4 +136,27 @@ def load(instance_path: Path) -> dict[str, Any]:
         # Bodies of sent messages are emptied after this many days (`purge_sent_bodies`),
         # their metadata kept: they hold personal data and once held links.
         "MAIL_BODY_RETENTION_DAYS": _int("MAIL_BODY_RETENTION_DAYS", 30),
+        # --- privacy (issue 10) ---
+        # The controller (RGPD art. 13.1.a-b), named on /donnees-personnelles: the operator
+        # group running this portal and its data protection officer.
+        "PRIVACY_CONTROLLER_NAME": os.environ.get(
+            "PRIVACY_CONTROLLER_NAME", "Opérateur CEP de démonstration"
+        ),
+        "PRIVACY_CONTROLLER_ADDRESS": os.environ.get(
+            "PRIVACY_CONTROLLER_ADDRESS", "1 place de la République, 75003 Paris"
+        ),
+        "PRIVACY_DPO_CONTACT": os.environ.get("PRIVACY_DPO_CONTACT", "dpo@cep-portal.example"),
+        # Someone who only booked (no dossier): pseudonymised 3 years after their last
+        # contact (CNIL, « référentiel relatif à la gestion commerciale »: 3 ans à compter du
+        # dernier contact).
+        "RETENTION_CONTACT_YEARS": _int("RETENTION_CONTACT_YEARS", 3),
+        # Someone accompanied (a dossier): pseudonymised 5 years after their last activity,
+        # the limitation period for the units paid by France compétences (Code civil
+        # art. 2224), which its controls may ask to justify.
+        "RETENTION_ACCOMPANIMENT_YEARS": _int("RETENTION_ACCOMPANIMENT_YEARS", 5),
+        # A beneficiary's sign-in link is deleted this long after it expired: the hourly
+        # limit looks back one hour, the rest is only a trace for support.
+        "RETENTION_SIGN_IN_LINK_DAYS": _int("RETENTION_SIGN_IN_LINK_DAYS", 7),
+        # Rows changed per statement by `flask cep purge`, so that no lock is held long.
+        "PURGE_BATCH_SIZE": _int("PURGE_BATCH_SIZE", 500),
     }

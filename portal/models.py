@@ -36,6 +36,7 @@ from portal.network.models import (
     advisor_site,
 )
 from portal.orientation.models import OrientationContact
+from portal.privacy.models import ErasureRecord
 from portal.satisfaction.models import Survey
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "ClosureRequest",
     "Dossier",
     "DossierCounter",
+    "ErasureRecord",
     "Interaction",
     "Livrable",
     "LivrableRevision",

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
+from portal.privacy.registry import SECURITY, DataKind, Erasure, Subject, declare
 
 
 class LoginAttempt(Base):
@@ -23,3 +24,16 @@ class LoginAttempt(Base):
     remote_address: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
+_ATTEMPTS = "login_attempts"
+declare(
+    LoginAttempt,
+    subject=Subject.STAFF,
+    personal={
+        "email": SECURITY(DataKind.CONTACT, Erasure.KEEP, retention=_ATTEMPTS),
+        "remote_address": SECURITY(DataKind.CONNECTION, Erasure.KEEP, retention=_ATTEMPTS),
+    },
+    other=("id", "succeeded", "attempted_at"),
+)

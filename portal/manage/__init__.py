@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         indicator_views,
         mail_views,
         network_views,
+        privacy_views,
         queue_views,
     )
 

@@ -22,4 +22,5 @@ STAFF_NAV = (
     ("livrables.directory", _l("Annuaire des prestataires"), OPERATOR_STAFF),
     ("advisor.purchase_orders", _l("Bons de commande"), MANAGER),
     ("manage.failed_mail", _l("Envois en échec"), MANAGER),
+    ("manage.privacy", _l("Données personnelles"), MANAGER),
 )

@@ -5,7 +5,7 @@
   bodies).
 - signed_scan: one row per upload (the unique constraint on version_id goes; an index stays).
 
-Revision ID: 0006
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-04 10:00:00
 """
@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
