@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from portal.advisor.closing import close_expired_units, close_on_written_request, close_unit
@@ -347,8 +346,17 @@ def test_demo_advisors_hold_dossiers_in_every_state(session: Session) -> None:
     assert {u.kind for u in units if u.is_open} == {"01", "21", "22"}
     assert any(d.reengagement_of_unit_id for d in dossiers)
     assert any(not d.units for d in dossiers)
-    started = time.perf_counter()
-    assert add_demo_dossiers(session, today) >= 40  # again, in this rolled-back session
-    # Under a second on SQLite (`make run`); a server round trip per statement on PostgreSQL.
-    budget = 1.0 if session.get_bind().dialect.name == "sqlite" else 2.0
-    assert time.perf_counter() - started < budget
+    # Loading the demo caseloads stays quick for `make run` and the test start: counted in
+    # statements, not seconds, which depend on the machine and what else runs on it.
+    statements = []
+    bind = session.connection()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 (the statement text)
+    event.listen(bind, "before_cursor_execute", listener)
+    try:
+        added = add_demo_dossiers(session, today)  # again, in this rolled-back session
+    finally:
+        event.remove(bind, "before_cursor_execute", listener)
+    assert added >= 40
+    # 431 statements for 44 dossiers on 2026-12-04: about ten a dossier, no per-row queries
+    # growing with the demo network.
+    assert len(statements) <= 12 * added
