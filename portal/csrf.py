@@ -10,8 +10,9 @@ at the start of the view instead, and on failure
 - the view runs with CSRF still *not* validated, so its FlaskForm's own CSRF field fails
   `validate()` and the view answers its usual « correct the form » page (422), with what the
   person typed and a fresh token;
-- as a second lock, any database write in that request raises CSRFError (the 400 page), so
-  a view that would act without validating its form can never be tricked into it.
+- as a second lock, any ORM write (flush, insert, update, delete) in that request raises
+  CSRFError (the 400 page), so a view that would act without validating its form can never
+  be tricked into it.
 
 Only views that act after `form.validate()` of a FlaskForm with CSRF on may be marked.
 """
@@ -26,7 +27,7 @@ from flask import current_app, flash, make_response, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from portal.extensions import csrf, db
 
@@ -49,6 +50,7 @@ def refill_on_lost_token(view: View) -> View:
             return view(*args, **kwargs)
         flash(str(SESSION_EXPIRED), "error")
         event.listen(db.session, "before_flush", _refuse_writes)
+        event.listen(db.session, "do_orm_execute", _refuse_bulk_writes)
         response = make_response(view(*args, **kwargs))
         if response.status_code < 300:  # a view that re-renders with 200 is still a refusal
             response.status_code = 422
@@ -61,3 +63,8 @@ def refill_on_lost_token(view: View) -> View:
 
 def _refuse_writes(session: Session, *args: Any) -> None:
     raise CSRFError(str(SESSION_EXPIRED))
+
+
+def _refuse_bulk_writes(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise CSRFError(str(SESSION_EXPIRED))
