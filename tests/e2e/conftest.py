@@ -43,7 +43,11 @@ def live_server(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Links in e-mails are built from the public address (portal/urls.py): here, this server.
+    public, app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"], url
+    yield url
+    app.config["PUBLIC_BASE_URL"] = public
     server.shutdown()
 
 
