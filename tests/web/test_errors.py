@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask, abort
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
+from tests.other_apps import other_app
 
 
 def text_of(body: bytes) -> str:
@@ -18,10 +19,18 @@ def text_of(body: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def failing_app(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def failing_app(
+    app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     """An application whose test-only routes fail in every way; exceptions are not propagated,
     as in production."""
-    failing = make_app(database_url, tmp_path_factory.mktemp("errors"), PROPAGATE_EXCEPTIONS=False)
+    with other_app(
+        database_url, tmp_path_factory.mktemp("errors"), PROPAGATE_EXCEPTIONS=False
+    ) as failing:
+        yield _with_failing_routes(failing)
+
+
+def _with_failing_routes(failing: Flask) -> Flask:
 
     @failing.get("/test-only/status/<int:status>")
     def status(status: int) -> str:
@@ -122,7 +131,7 @@ def test_api_errors_are_json_in_the_clients_language(failing_app: Flask) -> None
 def test_the_invalid_link_page_stays_for_a_tampered_token(
     app: Flask, database_url: str, tmp_path: Path
 ) -> None:
-    english = make_app(database_url, tmp_path).test_client()
-    response = english.get("/rendez-vous/gerer/abc?lang=en")
+    with other_app(database_url, tmp_path) as english:
+        response = english.test_client().get("/rendez-vous/gerer/abc?lang=en")
     assert response.status_code == 404
     assert "This link is not valid" in text_of(response.data)

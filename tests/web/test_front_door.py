@@ -205,11 +205,11 @@ def test_a_post_without_csrf_token_is_refused(
 ) -> None:
     from pathlib import Path
 
-    from tests.conftest import make_app
+    from tests.other_apps import other_app
 
-    strict = make_app(database_url, Path(str(tmp_path)), WTF_CSRF_ENABLED=True)
     before = contacts(app)
-    response = strict.test_client().post("/", data={"home": "Brest", **ANSWERS})
+    with other_app(database_url, Path(str(tmp_path)), WTF_CSRF_ENABLED=True) as strict:
+        response = strict.test_client().post("/", data={"home": "Brest", **ANSWERS})
     # The questionnaire comes back to be sent again (portal/csrf.py); nothing is recorded.
     assert response.status_code == 422
     assert "Votre session a expiré" in text_of(response.data)

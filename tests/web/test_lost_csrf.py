@@ -7,6 +7,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from portal.booking.models import AppointmentRequest
 from portal.csrf import refill_on_lost_token
 from portal.network.models import Operator
 from portal.orientation.models import OrientationContact
-from tests.conftest import make_app
+from tests.other_apps import other_app
 
 RENNES = "35238"
 FR = "Votre session a expiré ; vérifiez vos informations et envoyez à nouveau."
@@ -34,8 +35,15 @@ def token_in(body: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def strict(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    strict = make_app(database_url, tmp_path_factory.mktemp("csrf"), WTF_CSRF_ENABLED=True)
+def strict(
+    app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("csrf")
+    with other_app(database_url, instance, WTF_CSRF_ENABLED=True) as strict:
+        yield _with_a_careless_view(strict)
+
+
+def _with_a_careless_view(strict: Flask) -> Flask:
 
     @strict.post("/test-only/acts-without-validating")
     @refill_on_lost_token

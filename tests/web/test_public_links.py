@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal import config
 from portal.mail.models import OutboxMessage
-from tests.conftest import make_app
+from tests.other_apps import other_app
 
 RENNES = "35238"
 PUBLIC = "https://cep.example.fr"
@@ -38,7 +38,11 @@ def test_a_booking_posted_with_a_forged_host_mails_the_public_link(
     app: Flask, database_url: str, tmp_path: Path
 ) -> None:
     # Host checking off, to prove that the link no longer depends on it at all.
-    app = make_app(database_url, tmp_path, TRUSTED_HOSTS=None, PUBLIC_BASE_URL=PUBLIC)
+    with other_app(database_url, tmp_path, TRUSTED_HOSTS=None, PUBLIC_BASE_URL=PUBLIC) as app:
+        _book_with_a_forged_host(app)
+
+
+def _book_with_a_forged_host(app: Flask) -> None:
     client = app.test_client()
     evil = {"Host": "evil.example"}
     search = client.get(f"/rendez-vous?commune={RENNES}", headers=evil).get_data(as_text=True)

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from portal import config
 from portal.security import QuietRequestHandler
-from tests.conftest import make_app
+from tests.other_apps import other_app
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "portal" / "templates"
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -43,8 +43,8 @@ def test_every_response_carries_the_security_headers(client: FlaskClient, path: 
 
 
 def test_hsts_only_when_served_over_https(app: Flask, database_url: str, tmp_path: Path) -> None:
-    secure = make_app(database_url, tmp_path, PREFERRED_URL_SCHEME="https")
-    response = secure.test_client().get("/")
+    with other_app(database_url, tmp_path, PREFERRED_URL_SCHEME="https") as secure:
+        response = secure.test_client().get("/")
     assert response.headers["Strict-Transport-Security"] == "max-age=63072000"
 
 
@@ -116,8 +116,8 @@ def test_cookies_are_secure_outside_development(
 def test_a_production_session_cookie_is_sent_secure(
     app: Flask, database_url: str, tmp_path: Path
 ) -> None:
-    secure = make_app(database_url, tmp_path, SESSION_COOKIE_SECURE=True)
-    response = secure.test_client().get("/langue/en")
+    with other_app(database_url, tmp_path, SESSION_COOKIE_SECURE=True) as secure:
+        response = secure.test_client().get("/langue/en")
     assert "; Secure" in response.headers["Set-Cookie"]
 
 
