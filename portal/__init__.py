@@ -57,5 +57,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         feature.init_app(app)
     csrf.exempt(api.bp)  # read-only GET API
     cli.init_app(app)
+    from portal import errors, security
+    from portal.redact import mask_werkzeug_log
+
+    security.init_app(app)  # security headers on every response
+    errors.init_app(app)  # branded error pages, JSON errors on the API
+    mask_werkzeug_log()  # no tokens in the development server's access log
     i18n.init_templates(app)
     return app

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 LANGUAGES = ("fr", "en")
 
@@ -62,6 +63,7 @@ def load(instance_path: Path) -> dict[str, Any]:
         engine_options["pool_pre_ping"] = True
     portal_env = os.environ.get("PORTAL_ENV", "development").strip().lower()
     smtp_host = os.environ.get("SMTP_HOST", "").strip()
+    public_base_url = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     return {
         "SECRET_KEY": _secret_key(instance_path),
         # "production" turns off the development helpers (the /dev/mailbox page).
@@ -75,7 +77,8 @@ def load(instance_path: Path) -> dict[str, Any]:
         "LANGUAGES": LANGUAGES,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        # Secure cookies everywhere but on a developer's plain-http loopback (issue 10).
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", portal_env != "development"),
         "WTF_CSRF_TIME_LIMIT": None,
         # How many sites the locator lists for each operator.
         "LOCATOR_SITES_SHOWN": int(os.environ.get("LOCATOR_SITES_SHOWN", "5")),
@@ -88,7 +91,7 @@ def load(instance_path: Path) -> dict[str, Any]:
             "MEDIATOR_URL", "https://www.francecompetences.fr/mediateur/"
         ),
         # Links in e-mails sent outside a request (reminders from cron) start with this.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_BASE_URL": public_base_url,
         # Booking. Slots are materialised this many days ahead: more than the 30 working days
         # of CCTP 3.3 even across Christmas.
         "BOOKING_HORIZON_DAYS": _int("BOOKING_HORIZON_DAYS", 63),
@@ -159,4 +162,25 @@ def load(instance_path: Path) -> dict[str, Any]:
         "RETENTION_SIGN_IN_LINK_DAYS": _int("RETENTION_SIGN_IN_LINK_DAYS", 7),
         # Rows changed per statement by `flask cep purge`, so that no lock is held long.
         "PURGE_BATCH_SIZE": _int("PURGE_BATCH_SIZE", 500),
+        # --- web edge (issue 10) ---
+        # Host headers the portal answers; any other gets a 400, so that nothing is ever built
+        # from an attacker's Host. Default: PUBLIC_BASE_URL's host, plus loopback in development.
+        "TRUSTED_HOSTS": _trusted_hosts(portal_env, public_base_url),
+        # HSTS is sent only when the portal is served over https (PUBLIC_BASE_URL's scheme).
+        "PREFERRED_URL_SCHEME": os.environ.get(
+            "PREFERRED_URL_SCHEME", urlsplit(public_base_url).scheme or "http"
+        ).strip(),
     }
+
+
+# Werkzeug cannot match a bracketed IPv6 host in this list; the dev server binds 127.0.0.1.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def _trusted_hosts(portal_env: str, public_base_url: str) -> list[str]:
+    """TRUSTED_HOSTS (comma-separated; a leading dot allows subdomains) or the public host."""
+    listed = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    hosts = listed or [urlsplit(public_base_url).hostname or "localhost"]
+    if portal_env == "development":
+        hosts += [h for h in LOOPBACK_HOSTS if h not in hosts]
+    return hosts

@@ -1,11 +1,13 @@
 """The development mailbox: read the e-mails the portal sent into its local Maildir.
 
-Only with the "mailbox" backend and outside production; every other case answers 404, as if
-the pages did not exist. A person (or a Playwright test) reads a message and clicks its links.
+Only with the "mailbox" backend, with PORTAL_ENV=development, and from this very machine
+(loopback); every other case answers 404, as if the pages did not exist. A person (or a
+Playwright test) reads a message and clicks its links.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import datetime
 from email.message import EmailMessage
@@ -18,6 +20,7 @@ from flask import (
     current_app,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -55,8 +58,32 @@ def linkify(text: str) -> Markup:
 @bp.before_request
 def only_in_development() -> None:
     config = current_app.config
-    if config["MAIL_BACKEND"] != "mailbox" or config["PORTAL_ENV"] == "production":
+    if config["MAIL_BACKEND"] != "mailbox" or config["PORTAL_ENV"] != "development":
         abort(404)
+    if not from_this_machine():
+        abort(404)
+
+
+# A reverse proxy on the same machine connects from loopback for every visitor: a request
+# that went through one is not this machine's own browser.
+FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+
+
+def from_this_machine() -> bool:
+    """The TCP peer is loopback (127.0.0.0/8 or ::1), before any ProxyFix rewrote it from
+    X-Forwarded-For, and no proxy forwarded the request."""
+    original = request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR")
+    peers = {request.remote_addr, original or request.remote_addr}
+    if any(header in request.headers for header in FORWARDING_HEADERS):
+        return False
+    return all(_loopback(peer) for peer in peers)
+
+
+def _loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def _path() -> str:

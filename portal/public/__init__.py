@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from portal.clock import today_in_france
+from portal.csrf import refill_on_lost_token
 from portal.extensions import db
 from portal.locator.forms import OrientationForm
 from portal.locator.places import Place, PlaceError
@@ -18,11 +18,12 @@ from portal.locator.services import locate
 from portal.locator.views import place_from_ref
 from portal.orientation.rules import Answers, Orientation, Reason, Route, Situation, orient
 from portal.orientation.services import record_contact
+from portal.public.sealed import SESSION_KEY, save_answer, saved_answer
 from portal.reference import Motif
 
 bp = Blueprint("public", __name__)
 
-SESSION_KEY = "orientation"
+__all__ = ["SESSION_KEY", "bp"]
 
 
 @bp.get("/")
@@ -33,6 +34,7 @@ def home() -> str:
 
 
 @bp.post("/")
+@refill_on_lost_token
 def submit() -> Response | tuple[str, int]:
     form = OrientationForm()
     resolved = resolve_places(form)
@@ -63,8 +65,9 @@ def submit() -> Response | tuple[str, int]:
     )
     db.session.commit()
     # The answer lives in the person's own session, not in the URL: it may say they have
-    # a disability, and URLs end up in logs and browser history.
-    session[SESSION_KEY] = {
+    # a disability, and URLs end up in logs and browser history. It is sealed (encrypted),
+    # as the session cookie itself is only signed.
+    answer = {
         "route": orientation.route.value,
         "alternatives": [r.value for r in orientation.alternatives],
         "reasons": [r.value for r in orientation.reasons],
@@ -72,6 +75,7 @@ def submit() -> Response | tuple[str, int]:
         "home": _place_ref(home),
         "work": _place_ref(work) if work else None,
     }
+    save_answer(answer)
     return redirect(url_for("public.result"), code=303)
 
 
@@ -82,7 +86,7 @@ def _place_ref(place: Place) -> dict[str, str | None]:
 
 @bp.get("/resultat")
 def result() -> Response | str:
-    saved: dict[str, Any] = session.get(SESSION_KEY) or {}
+    saved = saved_answer()
     try:
         orientation = Orientation(
             Route(saved["route"]),

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Flask, jsonify, render_template, request
+from flask import Blueprint, Flask
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
 
 from portal.booking.slots import operator_timezone
 from portal.booking.views.messages import territory_name
@@ -34,12 +33,3 @@ def long_moment(value: datetime) -> str:
     """« lundi 23 novembre 2026 à 9 h 00 »."""
     day, moment = long_date(value.date()), format_time_short(value.time())
     return str(_("%(day)s à %(time)s", day=day, time=moment))
-
-
-@bp.app_errorhandler(404)
-def not_found(error: HTTPException) -> tuple[str, int]:
-    if request.path.startswith("/api/"):
-        return jsonify(error="not_found", message=_("Ressource introuvable.")), 404  # type: ignore[return-value]
-    if error.description == "invalid_link":
-        return render_template("booking/invalid_link.html"), 404
-    return render_template("not_found.html"), 404

@@ -32,9 +32,11 @@ from portal.booking.views.context import (
     run_search,
 )
 from portal.booking.views.messages import BOOKING_ERRORS
+from portal.csrf import refill_on_lost_token
 from portal.extensions import db
 from portal.network.models import Modality
 from portal.reference import Motif
+from portal.urls import public_url
 
 RETRYABLE = {
     BookingErrorCode.SLOT_TAKEN,
@@ -82,6 +84,7 @@ def slot(slot_id: int) -> Response | str:
 
 
 @bp.post("/rendez-vous/reserver")
+@refill_on_lost_token
 def book() -> Response | tuple[str, int]:
     where = _where_or_404()
     form = PersonForm()
@@ -126,6 +129,7 @@ def waiting_form() -> str:
 
 
 @bp.post("/rendez-vous/demande")
+@refill_on_lost_token
 def waiting() -> Response | tuple[str, int]:
     where = _where_or_404()
     form = WaitingForm()
@@ -151,7 +155,7 @@ def waiting() -> Response | tuple[str, int]:
 def _confirmed(booked: Booked, message: str) -> Response:
     token = manage_token(current_app.config["SECRET_KEY"], booked.request.id)
     if not booked.replayed:
-        url = url_for("booking.manage", token=token, _external=True)
+        url = public_url("booking.manage", token=token)
         if booked.appointment is not None:
             emails.queue_booked(db.session, booked.appointment, url)
         else:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from flask import current_app, session
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,9 +21,8 @@ from portal.locator import places
 from portal.locator.places import Place, PlaceError
 from portal.locator.views import place_from_ref
 from portal.network.models import Operator
+from portal.public.sealed import saved_answer
 from portal.reference import Motif
-
-ORIENTATION_KEY = "orientation"  # what the front door keeps in the session
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +92,7 @@ def _place(commune: str | None, side: str | None) -> Place | None:
             return places.by_insee(get_gazetteer(), commune.strip()[:5])
         except PlaceError:
             return None
-    saved: dict[str, Any] = session.get(ORIENTATION_KEY) or {}
+    saved = saved_answer()  # what the front door kept in the session
     ref = saved.get("work") if side == "travail" else saved.get("home")
     if not isinstance(ref, dict):
         return None

@@ -28,8 +28,10 @@ from portal.booking.views.context import (
 )
 from portal.booking.views.messages import BOOKING_ERRORS
 from portal.booking.views.search import slots_page
+from portal.csrf import refill_on_lost_token
 from portal.extensions import db
 from portal.network.models import Modality
+from portal.urls import public_url
 
 
 def _request(token: str) -> AppointmentRequest:
@@ -78,7 +80,7 @@ def calendar_file(token: str) -> Response:
     appointment = _latest(booking)
     if appointment is None:
         abort(404)
-    link = url_for("booking.manage", token=token, _external=True)
+    link = public_url("booking.manage", token=token)
     return Response(
         emails.calendar_file(appointment, link),
         mimetype="text/calendar",
@@ -117,6 +119,7 @@ def move(token: str) -> Response | str:
 
 
 @bp.route("/rendez-vous/gerer/<token>/deplacer/<int:slot_id>", methods=["GET", "POST"])
+@refill_on_lost_token
 def move_slot(token: str, slot_id: int) -> Response | str | tuple[str, int]:
     appointment = _changeable_or_redirect(token)
     if isinstance(appointment, Response):
@@ -160,13 +163,14 @@ def move_slot(token: str, slot_id: int) -> Response | str | tuple[str, int]:
         db.session.rollback()
         flash(str(BOOKING_ERRORS[error.code]), "error")
         return redirect(url_for("booking.move", token=token), code=303)
-    emails.queue_moved(db.session, moved, url_for("booking.manage", token=token, _external=True))
+    emails.queue_moved(db.session, moved, public_url("booking.manage", token=token))
     db.session.commit()
     flash(_("Votre rendez-vous est déplacé. Un e-mail de confirmation vous est envoyé."), "success")
     return redirect(url_for("booking.manage", token=token), code=303)
 
 
 @bp.route("/rendez-vous/gerer/<token>/annuler", methods=["GET", "POST"])
+@refill_on_lost_token
 def cancel(token: str) -> Response | str:
     appointment = _changeable_or_redirect(token)
     if isinstance(appointment, Response):
