@@ -103,23 +103,24 @@ def request_sign_in_link(
     """Ask for a link: the same work whatever the address, so that neither the answer nor
     its time tells who is a beneficiary.
 
-    Every request looks the address up, counts its recent links, stores a link and calls
-    `send(token)` (which renders and queues the e-mail), all inside a savepoint. The
-    savepoint is kept for a known address within the hourly limit, and rolled back
-    otherwise: nothing is stored and no e-mail leaves. Returns whether it was kept.
+    Every request looks the address up, counts its recent links, stores a link (kept for
+    any address: the same write, and the same commit, as for a beneficiary; nobody ever
+    holds the token of an unknown address's link, and `prune_sign_in_links` deletes it
+    with the others), then calls `send(token)`, which renders and queues the e-mail, inside
+    a savepoint. The savepoint is kept for a known address within the hourly limit, and
+    rolled back otherwise: no e-mail leaves. Returns whether the e-mail was queued.
     """
     email = normalise_email(email)
     known = knows_email(session, email)
     recent = _recent_links(session, email, now)  # counted for every address, known or not
-    keep = known and recent < max_per_hour
-    savepoint = session.begin_nested()
     token = _add_link(session, email=email, now=now, minutes=minutes)
+    savepoint = session.begin_nested()
     send(token)
-    if keep:
+    if known and recent < max_per_hour:
         savepoint.commit()
-    else:
-        savepoint.rollback()
-    return keep
+        return True
+    savepoint.rollback()
+    return False
 
 
 def _usable_link(token: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
