@@ -115,10 +115,6 @@ def load(instance_path: Path) -> dict[str, Any]:
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", True),
         "SMTP_SSL": _flag("SMTP_SSL"),
         "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 20),
-        # Staff sign-in: failures allowed per e-mail and per address within the window.
-        "LOGIN_MAX_FAILURES_PER_EMAIL": _int("LOGIN_MAX_FAILURES_PER_EMAIL", 5),
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
-        "LOGIN_FAILURE_WINDOW_MINUTES": _int("LOGIN_FAILURE_WINDOW_MINUTES", 15),
         # Signing: the scan of a signed paper livrable (PDF, JPEG or PNG) is at most this
         # big; a request is refused beyond it plus room for the form (413).
         "SCAN_MAX_BYTES": _int("SCAN_MAX_BYTES", 10 * 1024 * 1024),
@@ -160,6 +156,10 @@ def load(instance_path: Path) -> dict[str, Any]:
         # A beneficiary's sign-in link is deleted this long after it expired: the hourly
         # limit looks back one hour, the rest is only a trace for support.
         "RETENTION_SIGN_IN_LINK_DAYS": _int("RETENTION_SIGN_IN_LINK_DAYS", 7),
+        # Staff sign-in attempts, ended sessions (staff and space) and used staff links are
+        # deleted after this many days: the throttle looks back a day, the rest is a trace for
+        # investigating an incident (CNIL recommends keeping such traces for a short time).
+        "RETENTION_SIGN_IN_TRACE_DAYS": _int("RETENTION_SIGN_IN_TRACE_DAYS", 30),
         # Rows changed per statement by `flask cep purge`, so that no lock is held long.
         "PURGE_BATCH_SIZE": _int("PURGE_BATCH_SIZE", 500),
         # --- web edge (issue 10) ---
@@ -170,6 +170,24 @@ def load(instance_path: Path) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": os.environ.get(
             "PREFERRED_URL_SCHEME", urlsplit(public_base_url).scheme or "http"
         ).strip(),
+        # --- sessions and sign-in (issue 10) ---
+        # A staff session ends after this many minutes without a request, and this many
+        # hours after sign-in whatever happens (a working day, then sign in again).
+        "STAFF_SESSION_IDLE_MINUTES": _int("STAFF_SESSION_IDLE_MINUTES", 30),
+        "STAFF_SESSION_MAX_HOURS": _int("STAFF_SESSION_MAX_HOURS", 10),
+        # Sign-in throttle per (e-mail, address): this many failures are free, then each try
+        # waits 2^n seconds after the last failure, at most LOGIN_MAX_DELAY_MINUTES. An
+        # address with LOGIN_ADDRESS_FREE_FAILURES failures across e-mails (an office, a
+        # proxy) is slowed the same way, never closed. Failures older than the window are
+        # forgotten (and may be purged).
+        "LOGIN_FREE_FAILURES": _int("LOGIN_FREE_FAILURES", 3),
+        "LOGIN_ADDRESS_FREE_FAILURES": _int("LOGIN_ADDRESS_FREE_FAILURES", 20),
+        "LOGIN_MAX_DELAY_MINUTES": _int("LOGIN_MAX_DELAY_MINUTES", 15),
+        "LOGIN_THROTTLE_WINDOW_HOURS": _int("LOGIN_THROTTLE_WINDOW_HOURS", 24),
+        # The links e-mailed to staff (new password, sign-in despite the throttle) work once,
+        # for this many minutes; at most this many per member and hour (mail bombing).
+        "STAFF_LINK_MINUTES": _int("STAFF_LINK_MINUTES", 30),
+        "STAFF_LINKS_PER_HOUR": _int("STAFF_LINKS_PER_HOUR", 5),
     }
 
 

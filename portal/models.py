@@ -8,7 +8,7 @@ from portal.advisor.models import (
     ReferenceItem,
     Unit,
 )
-from portal.auth.models import LoginAttempt
+from portal.auth.models import LoginAttempt, StaffLink, UserSession
 from portal.beneficiary.models import ClosureRequest, SignInLink
 from portal.booking.models import (
     Absence,
@@ -69,8 +69,10 @@ __all__ = [
     "Site",
     "SiteClosure",
     "Slot",
+    "StaffLink",
     "StaffMember",
     "Survey",
     "Unit",
+    "UserSession",
     "advisor_site",
 ]

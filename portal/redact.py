@@ -16,7 +16,13 @@ import re
 MASK = "[masqué]"
 # Every route whose path carries a bearer token; tests/web/test_logs.py fails when a route
 # with a `token` argument is not covered here.
-TOKEN_PATHS = ("/rendez-vous/gerer/", "/mon-espace/connexion/", "/enquete/")
+TOKEN_PATHS = (
+    "/rendez-vous/gerer/",
+    "/mon-espace/connexion/",
+    "/enquete/",
+    "/pro/mot-de-passe/",
+    "/pro/connexion/lien/",
+)
 
 _IN_PATH = re.compile(
     "(" + "|".join(re.escape(prefix) for prefix in TOKEN_PATHS) + r")[^/?#\s\"']+"

@@ -1,4 +1,8 @@
-"""Staff sign-in and sign-out, under /pro."""
+"""Staff sign-in and sign-out, under /pro.
+
+The pages of the e-mailed links (a forgotten password, sign-in despite the throttle) are in
+`link_views`, on the same blueprint.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +27,11 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from portal.auth.forms import LoginForm
-from portal.auth.login import init_login
-from portal.auth.services import AuthError, RateLimit, TooManyAttempts, authenticate
+from portal.auth.login import STAFF_SESSION_KEY, init_login, staff_session_policy
+from portal.auth.models import SessionKind
+from portal.auth.policies import current_staff, staff_required
+from portal.auth.services import AuthError, Throttle, TooManyAttempts, authenticate
+from portal.auth.sessions import open_session, revoke_session, revoke_staff_sessions
 from portal.clock import PARIS
 from portal.db import utcnow
 from portal.extensions import db
@@ -37,16 +44,21 @@ bp = Blueprint("auth", __name__, url_prefix="/pro")
 _KEPT_SESSION_KEYS = ("lang",)
 
 
-def _rate_limit() -> RateLimit:
+def throttle() -> Throttle:
     config = current_app.config
-    return RateLimit(
-        max_failures_per_email=config["LOGIN_MAX_FAILURES_PER_EMAIL"],
-        max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-        window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+    return Throttle(
+        free_failures=config["LOGIN_FREE_FAILURES"],
+        address_free_failures=config["LOGIN_ADDRESS_FREE_FAILURES"],
+        max_delay=timedelta(minutes=config["LOGIN_MAX_DELAY_MINUTES"]),
+        window=timedelta(hours=config["LOGIN_THROTTLE_WINDOW_HOURS"]),
     )
 
 
-def _after_sign_in(target: str | None) -> str:
+def remote_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def after_sign_in(target: str | None) -> str:
     """The page asked for, when it is a path on this site; the staff home otherwise."""
     # Browsers read "/\evil.example" as "//evil.example": no backslash, no control character.
     if target and safe_next(target) == target and "\\" not in target and target.isprintable():
@@ -62,6 +74,20 @@ def _fresh_session() -> None:
     session.update(kept)
 
 
+def start_session(staff: StaffMember) -> None:
+    """Sign the member in this browser: a new cookie naming a new server-side session.
+    The caller commits."""
+    _fresh_session()
+    login_user(staff)
+    session[STAFF_SESSION_KEY] = open_session(
+        db.session,
+        kind=SessionKind.STAFF,
+        staff_member_id=staff.id,
+        now=utcnow(),
+        policy=staff_session_policy(),
+    )
+
+
 def _page(form: LoginForm, *, failed: bool = False, retry_at: datetime | None = None) -> str:
     return render_template("auth/login.html", form=form, failed=failed, retry=_retry(retry_at))
 
@@ -69,15 +95,26 @@ def _page(form: LoginForm, *, failed: bool = False, retry_at: datetime | None = 
 def _retry(retry_at: datetime | None) -> str | None:
     if retry_at is None:
         return None
-    minutes = max(1, math.ceil((retry_at - utcnow()).total_seconds() / 60))
+    seconds = max(1, math.ceil((retry_at - utcnow()).total_seconds()))
+    at = format_time_short(retry_at.astimezone(PARIS).time())
+    if seconds < 60:
+        return str(
+            ngettext(
+                "Plusieurs essais ont échoué pour cette adresse depuis votre connexion. Par "
+                "sécurité, attendez avant de réessayer : %(num)d seconde.",
+                "Plusieurs essais ont échoué pour cette adresse depuis votre connexion. Par "
+                "sécurité, attendez avant de réessayer : %(num)d secondes.",
+                seconds,
+            )
+        )
     return str(
         ngettext(
-            "Trop de tentatives de connexion ont échoué. Par sécurité, la connexion est "
-            "suspendue : réessayez dans %(num)d minute, à partir de %(time)s.",
-            "Trop de tentatives de connexion ont échoué. Par sécurité, la connexion est "
-            "suspendue : réessayez dans %(num)d minutes, à partir de %(time)s.",
-            minutes,
-            time=format_time_short(retry_at.astimezone(PARIS).time()),
+            "Plusieurs essais ont échoué pour cette adresse depuis votre connexion. Par "
+            "sécurité, attendez avant de réessayer : %(num)d minute, à partir de %(time)s.",
+            "Plusieurs essais ont échoué pour cette adresse depuis votre connexion. Par "
+            "sécurité, attendez avant de réessayer : %(num)d minutes, à partir de %(time)s.",
+            math.ceil(seconds / 60),
+            time=at,
         )
     )
 
@@ -85,7 +122,7 @@ def _retry(retry_at: datetime | None) -> str | None:
 @bp.get("/connexion")
 def login() -> Response | str:
     if isinstance(current_user._get_current_object(), StaffMember):
-        return redirect(_after_sign_in(request.args.get("next")), code=303)
+        return redirect(after_sign_in(request.args.get("next")), code=303)
     form = LoginForm(formdata=None, next=request.args.get("next", ""))
     return _page(form)
 
@@ -102,34 +139,51 @@ def sign_in() -> Response | tuple[str, int]:
             db.session,
             email=form.email.data,
             password=form.password.data,
-            address=request.remote_addr or "unknown",
+            address=remote_address(),
             now=utcnow(),
-            limit=_rate_limit(),
+            throttle=throttle(),
         )
-    except TooManyAttempts as blocked:
+    except TooManyAttempts as throttled:
         form.password.data = ""
-        response = make_response(_page(form, retry_at=blocked.retry_at), 429)
-        wait = max(1, math.ceil((blocked.retry_at - utcnow()).total_seconds()))
+        response = make_response(_page(form, retry_at=throttled.retry_at), 429)
+        wait = max(1, math.ceil((throttled.retry_at - utcnow()).total_seconds()))
         response.headers["Retry-After"] = str(wait)
         return response
     except AuthError:
-        db.session.commit()  # the failed attempt counts towards the limit
+        db.session.commit()  # the failed attempt counts towards the throttle
         form.password.data = ""
         return _page(form, failed=True), 422
+    start_session(staff)
     db.session.commit()
-    _fresh_session()
-    login_user(staff)
-    return redirect(_after_sign_in(form.next.data), code=303)
+    return redirect(after_sign_in(form.next.data), code=303)
 
 
 @bp.post("/deconnexion")
 def logout() -> Response:
+    key = session.get(STAFF_SESSION_KEY)
+    if isinstance(key, str):
+        revoke_session(db.session, key=key, now=utcnow())
+        db.session.commit()
     logout_user()
     _fresh_session()  # before the flash message, which lives in the session
     flash(_("Vous êtes déconnecté(e)."), "info")
     return redirect(url_for("auth.login"), code=303)
 
 
+@bp.post("/deconnexion-partout")
+@staff_required()
+def logout_everywhere() -> Response:
+    """Every session of the member ends: this browser, and any other (a forgotten computer)."""
+    revoke_staff_sessions(db.session, staff_member_id=current_staff().id, now=utcnow())
+    db.session.commit()
+    logout_user()
+    _fresh_session()
+    flash(_("Vous êtes déconnecté(e) sur tous vos appareils."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
 def init_app(app: Flask) -> None:
+    from portal.auth import link_views  # noqa: F401 (its routes join this blueprint)
+
     init_login(app)
     app.register_blueprint(bp)

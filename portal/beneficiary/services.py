@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.advisor.closing import close_on_written_request
@@ -53,21 +54,18 @@ def knows_email(session: Session, email: str) -> bool:
     )
 
 
-def create_sign_in_link(
-    session: Session, *, email: str, now: datetime, minutes: int, max_per_hour: int
-) -> str | None:
-    """A new link for a known address, within the hourly limit; None otherwise. The caller
-    answers the same either way, so that nobody learns who is a beneficiary."""
-    email = normalise_email(email)
-    if not email or not knows_email(session, email):
-        return None
-    recent = session.scalar(
-        select(func.count()).where(
-            SignInLink.email == email, SignInLink.created_at > now - timedelta(hours=1)
+def _recent_links(session: Session, email: str, now: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                SignInLink.email == email, SignInLink.created_at > now - timedelta(hours=1)
+            )
         )
+        or 0
     )
-    if (recent or 0) >= max_per_hour:
-        return None
+
+
+def _add_link(session: Session, *, email: str, now: datetime, minutes: int) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         SignInLink(
@@ -81,22 +79,85 @@ def create_sign_in_link(
     return token
 
 
+def create_sign_in_link(
+    session: Session, *, email: str, now: datetime, minutes: int, max_per_hour: int
+) -> str | None:
+    """A new link for a known address, within the hourly limit; None otherwise."""
+    email = normalise_email(email)
+    if not email or not knows_email(session, email):
+        return None
+    if _recent_links(session, email, now) >= max_per_hour:
+        return None
+    return _add_link(session, email=email, now=now, minutes=minutes)
+
+
+def request_sign_in_link(
+    session: Session,
+    *,
+    email: str,
+    now: datetime,
+    minutes: int,
+    max_per_hour: int,
+    send: Callable[[str], object],
+) -> bool:
+    """Ask for a link: the same work whatever the address, so that neither the answer nor
+    its time tells who is a beneficiary.
+
+    Every request looks the address up, counts its recent links, stores a link (kept for
+    any address: the same write, and the same commit, as for a beneficiary; nobody ever
+    holds the token of an unknown address's link, and `prune_sign_in_links` deletes it
+    with the others), then calls `send(token)`, which renders and queues the e-mail, inside
+    a savepoint. The savepoint is kept for a known address within the hourly limit, and
+    rolled back otherwise: no e-mail leaves. Returns whether the e-mail was queued.
+    """
+    email = normalise_email(email)
+    known = knows_email(session, email)
+    recent = _recent_links(session, email, now)  # counted for every address, known or not
+    token = _add_link(session, email=email, now=now, minutes=minutes)
+    savepoint = session.begin_nested()
+    send(token)
+    if known and recent < max_per_hour:
+        savepoint.commit()
+        return True
+    savepoint.rollback()
+    return False
+
+
+def _usable_link(token: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        SignInLink.token_sha256 == token_hash(token),
+        SignInLink.used_at.is_(None),
+        SignInLink.expires_at > now,
+    )
+
+
+def sign_in_link_is_usable(session: Session, *, token: str, now: datetime) -> bool:
+    """Whether the link would open a space now, without using it (the confirmation page:
+    mail scanners open links, and must not spend them)."""
+    return session.scalar(select(SignInLink.id).where(*_usable_link(token, now))) is not None
+
+
 def use_sign_in_link(session: Session, *, token: str, now: datetime) -> str:
     """The address the link opens, once: the UPDATE only takes an unused, unexpired link, so
     two clicks at the same moment cannot both succeed."""
     email = session.execute(
         update(SignInLink)
-        .where(
-            SignInLink.token_sha256 == token_hash(token),
-            SignInLink.used_at.is_(None),
-            SignInLink.expires_at > now,
-        )
+        .where(*_usable_link(token, now))
         .values(used_at=now)
         .returning(SignInLink.email)
     ).scalar_one_or_none()
     if email is None:
         raise SpaceError(SpaceErrorCode.INVALID_LINK)
     return str(email)
+
+
+def prune_sign_in_links(session: Session, *, before: datetime) -> int:
+    """Delete the space's sign-in links used or expired before `before` (they hold e-mail
+    addresses); how many. For the daily purge."""
+    result = session.execute(
+        delete(SignInLink).where(or_(SignInLink.used_at < before, SignInLink.expires_at < before))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- What the space shows ---------------------------------------------------------------------

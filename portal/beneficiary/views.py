@@ -8,7 +8,6 @@ to close a UO2.2 in writing. A document of someone else answers 404.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import (
@@ -17,8 +16,10 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -31,8 +32,17 @@ from portal.advisor import reference_data as ref
 from portal.advisor.errors import UnitError
 from portal.advisor.reference import items
 from portal.advisor.views.texts import KIND_TITLES
+from portal.auth.models import SessionKind
+from portal.auth.sessions import open_session, revoke_beneficiary_sessions
 from portal.beneficiary import emails, services
 from portal.beneficiary.forms import ClosureRequestForm, LinkRequestForm
+from portal.beneficiary.space_session import (
+    SPACE_SESSION_KEY,
+    check_space_session,
+    sign_out_here,
+    signed_in_email,
+    space_policy,
+)
 from portal.booking.forms import MODALITY_LABELS
 from portal.booking.tokens import manage_token
 from portal.clock import today_in_france
@@ -43,20 +53,6 @@ from portal.livrables.views.signing import file_response
 from portal.satisfaction.services import survey_token
 
 bp = Blueprint("space", __name__)
-
-EMAIL_KEY = "beneficiary_email"
-SINCE_KEY = "beneficiary_since"
-
-
-def signed_in_email() -> str | None:
-    """The address whose space is open in this browser, for BENEFICIARY_SESSION_HOURS."""
-    email, since = session.get(EMAIL_KEY), session.get(SINCE_KEY)
-    if not isinstance(email, str) or not isinstance(since, int | float):
-        return None
-    if time.time() - since > current_app.config["BENEFICIARY_SESSION_HOURS"] * 3600:
-        _sign_out()
-        return None
-    return email
 
 
 @bp.get("/mon-espace")
@@ -74,18 +70,22 @@ def request_link() -> Response | tuple[str, int]:
         return render_template("space/sign_in.html", form=form), 422
     config = current_app.config
     email = services.normalise_email(form.email.data or "")
-    token = services.create_sign_in_link(
+    minutes = config["BENEFICIARY_LINK_MINUTES"]
+    locale = str(get_locale())
+
+    def send(token: str) -> None:
+        link = emails.public_url("space.sign_in", locale, token=token)
+        emails.queue_sign_in_link(db.session, email=email, link=link, minutes=minutes)
+
+    # The same work for a known and an unknown address (`request_sign_in_link`).
+    services.request_sign_in_link(
         db.session,
         email=email,
         now=utcnow(),
-        minutes=config["BENEFICIARY_LINK_MINUTES"],
+        minutes=minutes,
         max_per_hour=config["BENEFICIARY_LINKS_PER_HOUR"],
+        send=send,
     )
-    if token is not None:
-        link = emails.public_url("space.sign_in", str(get_locale()), token=token)
-        emails.queue_sign_in_link(
-            db.session, email=email, link=link, minutes=config["BENEFICIARY_LINK_MINUTES"]
-        )
     db.session.commit()
     return redirect(url_for("space.link_sent"), code=303)
 
@@ -96,29 +96,59 @@ def link_sent() -> str:
     return render_template("space/link_sent.html", minutes=minutes)
 
 
+def _invalid_link() -> tuple[str, int]:
+    db.session.rollback()
+    return render_template("space/invalid_link.html", form=LinkRequestForm(formdata=None)), 404
+
+
 @bp.get("/mon-espace/connexion/<token>")
-def sign_in(token: str) -> Response | tuple[str, int]:
+def sign_in(token: str) -> Response | str | tuple[str, int]:
+    """The e-mailed link opens a page with a button; only the button (a POST) uses the link
+    up, so a mail scanner that opens every link spends nothing."""
+    if not services.sign_in_link_is_usable(db.session, token=token, now=utcnow()):
+        return _invalid_link()
+    response = make_response(render_template("space/confirm_sign_in.html", token=token))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/mon-espace/connexion")
+def confirm_sign_in() -> Response | tuple[str, int]:
+    token = request.form.get("token", "")[:200]
+    now = utcnow()
     try:
-        email = services.use_sign_in_link(db.session, token=token, now=utcnow())
+        email = services.use_sign_in_link(db.session, token=token, now=now)
     except services.SpaceError:
-        db.session.rollback()
-        return render_template("space/invalid_link.html", form=LinkRequestForm(formdata=None)), 404
-    db.session.commit()
+        return _invalid_link()
     # A new session for a new person: nothing of the previous visit is kept but the language.
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
-    session[EMAIL_KEY] = email
-    session[SINCE_KEY] = int(time.time())
+    session[SPACE_SESSION_KEY] = open_session(
+        db.session, kind=SessionKind.BENEFICIARY, email=email, now=now, policy=space_policy()
+    )
     session.permanent = True
+    db.session.commit()
     return redirect(url_for("space.home"), code=303)
 
 
 @bp.post("/mon-espace/deconnexion")
 def sign_out() -> Response:
-    _sign_out()
+    sign_out_here()
     flash(_("Vous êtes déconnecté de votre espace."), "success")
+    return redirect(url_for("space.home"), code=303)
+
+
+@bp.post("/mon-espace/deconnexion-partout")
+def sign_out_everywhere() -> Response:
+    """Every open space of this address ends: this browser and any other (a shared computer)."""
+    email = signed_in_email()
+    if email is not None:
+        revoke_beneficiary_sessions(db.session, email=email, now=utcnow())
+        db.session.commit()
+    sign_out_here()
+    flash(_("Vous êtes déconnecté de votre espace sur tous vos appareils."), "success")
     return redirect(url_for("space.home"), code=303)
 
 
@@ -173,14 +203,10 @@ def request_closure(unit_id: int) -> Response | str | tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.before_request(check_space_session)
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def _sign_out() -> None:
-    session.pop(EMAIL_KEY, None)
-    session.pop(SINCE_KEY, None)
 
 
 def _owned_version(version_id: int) -> Any:

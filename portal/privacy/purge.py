@@ -7,11 +7,12 @@ changed. The command repeats a step until it returns less than a batch, committi
 batch. Every step is idempotent: a second run changes nothing.
 
 Why these steps:
-- sign-in links are deleted a week after they expired (they are a trace for support only);
+- sign-in links are deleted a week after they were used or expired (a trace for support only);
+- staff sign-in attempts, ended sessions and used staff links go after a month;
+- e-mail bodies go a month after sending, their metadata stays (`mail.services`);
 - people inactive past their retention period are pseudonymised, not deleted: the numbers
   of indicators and of the Annex 2 rows already sent must hold (see `erasure`);
 - orientation contacts (UO0) hold nobody's data: nothing to purge.
-Other domains add their own steps to `STEPS` (see the marked place below).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.advisor.models import Dossier, Interaction, Unit, UnitStatus
-from portal.beneficiary.models import SignInLink
+from portal.auth.links import prune_staff_links
+from portal.auth.services import prune_login_attempts
+from portal.auth.sessions import prune_user_sessions
+from portal.beneficiary.services import prune_sign_in_links
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
 from portal.mail.services import purge_sent_bodies
 from portal.privacy.erasure import PSEUDONYM_DOMAIN, pseudonymise
@@ -57,14 +61,10 @@ def years_before(day: date, years: int) -> date:
 
 
 def delete_expired_sign_in_links(session: Session, ctx: PurgeContext, batch: int) -> int:
+    """The space's sign-in links, a week after they were used or expired. One guarded
+    DELETE (`beneficiary.services.prune_sign_in_links`): the batch size does not apply."""
     cutoff = ctx.now - timedelta(days=ctx.settings["RETENTION_SIGN_IN_LINK_DAYS"])
-    ids = select(SignInLink.id).where(SignInLink.expires_at < cutoff).limit(batch)
-    result = session.execute(
-        delete(SignInLink).where(
-            SignInLink.id.in_(ids.scalar_subquery()), SignInLink.expires_at < cutoff
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return prune_sign_in_links(session, before=cutoff)
 
 
 def pseudonymise_inactive_people(session: Session, ctx: PurgeContext, batch: int) -> int:
@@ -135,6 +135,17 @@ def _active_since(b: Any, since: date) -> ColumnElement[bool]:
     )
 
 
+def prune_sign_in_traces(session: Session, ctx: PurgeContext, batch: int) -> int:
+    """Staff sign-in attempts, ended sessions and used or expired staff links, after
+    RETENTION_SIGN_IN_TRACE_DAYS (the throttle itself looks back one day only)."""
+    before = ctx.now - timedelta(days=ctx.settings["RETENTION_SIGN_IN_TRACE_DAYS"])
+    return (
+        prune_login_attempts(session, before=before)
+        + prune_user_sessions(session, before=before)
+        + prune_staff_links(session, before=before)
+    )
+
+
 def purge_mail_bodies(session: Session, ctx: PurgeContext, batch: int) -> int:
     """Sent (and failed) e-mails keep their metadata; their bodies go after
     MAIL_BODY_RETENTION_DAYS. One guarded UPDATE: the batch size does not apply."""
@@ -148,6 +159,7 @@ STEPS: list[Step] = [
     Step("sign-in links", delete_expired_sign_in_links),
     Step("inactive people", pseudonymise_inactive_people),
     Step("sent e-mail bodies", purge_mail_bodies),
+    Step("sign-in traces", prune_sign_in_traces),
 ]
 
 

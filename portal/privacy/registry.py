@@ -187,8 +187,6 @@ RULE_RETENTIONS = {
     # A staff account lives as long as the person works for the operator; its deactivation
     # is the operator's (the manager's) act.
     "staff_account",
-    # Sign-in attempts: pruned by auth's own daily job (issue 10, another part).
-    "login_attempts",
     # E-mails: bodies purged by mail's job; metadata kept with the record they tell about.
     "mail_outbox",
 }

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from portal.beneficiary.views import signed_in_email
+from portal.beneficiary.space_session import signed_in_email
 from portal.db import utcnow
 from portal.extensions import db
 from portal.privacy.export import export_person

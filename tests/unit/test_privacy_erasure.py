@@ -26,7 +26,6 @@ from portal.booking.models import (
     Beneficiary,
     RequestStatus,
 )
-from portal.clock import today_in_france
 from portal.livrables.models import (
     Livrable,
     LivrableKind,
@@ -54,9 +53,19 @@ from portal.satisfaction.models import Survey
 from portal.satisfaction.services import answer_survey
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
+from tests.conftest import FrozenClock
 
-TODAY = today_in_france()
-NOW = datetime.combine(TODAY, time(15), UTC)
+# The day and moment of each test, read from the frozen clock when the test starts (not at
+# import, which would be stale across midnight); the helpers below read these names.
+TODAY: date
+NOW: datetime
+
+
+@pytest.fixture(autouse=True)
+def _frozen_day(clock: FrozenClock) -> None:
+    global TODAY, NOW
+    TODAY = clock.today
+    NOW = datetime.combine(TODAY, time(15), UTC)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.advisor.closing import close_unit
 from portal.advisor.models import ClosureKind, UnitKind
+from portal.auth.models import LoginAttempt
 from portal.beneficiary.models import SignInLink
 from portal.booking.models import AppointmentStatus, Beneficiary, RequestStatus
 from portal.extensions import db
@@ -164,9 +165,18 @@ def test_the_purge_command_runs_every_step_and_a_second_run_changes_nothing(app:
     assert "sign-in links: 0" in second.output and "inactive people: 0" in second.output
 
 
-def test_the_purge_empties_e_mail_bodies_a_month_after_sending(app: Flask) -> None:
+def test_the_purge_empties_e_mail_bodies_and_sign_in_traces_after_a_month(app: Flask) -> None:
     run_at = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
     with app.app_context():
+        for days in (31, 29):
+            db.session.add(
+                LoginAttempt(
+                    email=f"trace-{days}@example.org",
+                    remote_address="192.0.2.1",
+                    succeeded=False,
+                    attempted_at=run_at - timedelta(days=days),
+                )
+            )
         ids = {}
         for label, days in (("old", 31), ("recent", 29)):
             message = enqueue_mail(
@@ -188,3 +198,7 @@ def test_the_purge_empties_e_mail_bodies_a_month_after_sending(app: Flask) -> No
         assert (old.body_text, old.body_purged_at is not None) == ("", True)
         assert old.to_address == "purge-old@example.org"  # the metadata stays
         assert recent.body_text == "Bonjour, corps recent" and recent.body_purged_at is None
+        traces = db.session.scalars(
+            select(LoginAttempt.email).where(LoginAttempt.email.like("trace-%"))
+        ).all()
+        assert traces == ["trace-29@example.org"]

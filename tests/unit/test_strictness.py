@@ -64,7 +64,19 @@ def test_a_test_without_any_assertion_fails_and_says_why(pytester: pytest.Pytest
     assert "test_asserts asserts nothing" not in result.stdout.str()
 
 
-CLOCK_READS = {"today", "now", "utcnow", "today_in_france", "time", "monotonic"}
+# date.today(), datetime.now(), datetime.utcnow(), time.time(), time.monotonic(), and the
+# portal's own today_in_france(), utcnow(), now() — not the time(9, 30) constructor.
+CLOCK_METHODS = {"today", "now", "utcnow", "time", "monotonic"}
+CLOCK_FUNCTIONS = {"today_in_france", "utcnow", "now"}
+
+
+def _reads_the_clock(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr == "time":
+            return isinstance(func.value, ast.Name) and func.value.id == "time"
+        return func.attr in CLOCK_METHODS
+    return isinstance(func, ast.Name) and func.id in CLOCK_FUNCTIONS
 
 
 def _module_level_clock_reads(path: Path, root: Path = TESTS.parent) -> list[str]:
@@ -75,11 +87,8 @@ def _module_level_clock_reads(path: Path, root: Path = TESTS.parent) -> list[str
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             continue
         for node in ast.walk(statement):
-            if isinstance(node, ast.Call):
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                if name in CLOCK_READS:
-                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+            if isinstance(node, ast.Call) and _reads_the_clock(node):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
     return found
 
 
@@ -91,5 +100,11 @@ def test_no_test_module_reads_the_clock_at_import() -> None:
 
 def test_the_clock_check_sees_a_module_level_read(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
-    sample.write_text("from datetime import date\nTODAY = date.today()\n", encoding="utf-8")
-    assert len(_module_level_clock_reads(sample.resolve(), root=tmp_path)) == 1
+    sample.write_text(
+        "import time\nfrom datetime import date, datetime, time as t\n"
+        "TODAY = date.today()\nSTARTED = time.time()\nNINE = t(9, 30)\n"
+        "NOON = datetime(2026, 12, 4, 12)\n",
+        encoding="utf-8",
+    )
+    found = _module_level_clock_reads(sample.resolve(), root=tmp_path)
+    assert found == ["sample.py:3", "sample.py:4"]

@@ -48,7 +48,20 @@ from tests import workspace_data as ws
 
 ROLES = (StaffRole.ADVISOR, StaffRole.MANAGER, StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
 # Pages every signed-in member may reach whatever the operator, and the sign-in itself.
-OPEN_ENDPOINTS = {"auth.login", "auth.sign_in", "auth.logout"}
+OPEN_ENDPOINTS = {
+    "auth.login",
+    "auth.sign_in",
+    "auth.logout",
+    # The pages of a forgotten password and of the e-mailed links: for signed-out members.
+    "auth.forgot_password",
+    "auth.request_reset",
+    "auth.request_unlock",
+    "auth.link_sent",
+    "auth.new_password",
+    "auth.save_new_password",
+    "auth.unlock",
+    "auth.unlock_sign_in",
+}
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -14,15 +14,24 @@ from sqlalchemy import select
 from portal.advisor.models import UnitKind
 from portal.beneficiary.services import create_sign_in_link
 from portal.booking.models import AppointmentStatus, Beneficiary, RequestStatus
-from portal.clock import today_in_france
+from portal.db import utcnow
 from portal.extensions import db
 from portal.network.models import StaffRole
 from portal.privacy.erasure import PLACEHOLDER_NAME, PSEUDONYM_DOMAIN
 from portal.privacy.models import ErasureRecord
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
+from tests.conftest import FrozenClock
 
-TODAY = today_in_france()
+# The day of each test, read from the frozen clock when the test starts (not at import,
+# which would be stale across midnight); the helpers below read this name.
+TODAY: date
+
+
+@pytest.fixture(autouse=True)
+def _frozen_day(clock: FrozenClock) -> None:
+    global TODAY
+    TODAY = clock.today
 
 
 def text_of(body: bytes) -> str:
@@ -81,11 +90,13 @@ def manager(app: Flask, code: str = "16") -> FlaskClient:
 def space_of(app: Flask, email: str) -> FlaskClient:
     with app.app_context():
         token = create_sign_in_link(
-            db.session, email=email, now=datetime.now(UTC), minutes=30, max_per_hour=100
+            db.session, email=email, now=utcnow(), minutes=30, max_per_hour=100
         )
         db.session.commit()
     client = app.test_client()
-    assert client.get(f"/mon-espace/connexion/{token}").status_code == 303
+    # Opening the link shows a button; pressing it (a POST with the token) signs in.
+    assert client.get(f"/mon-espace/connexion/{token}").status_code == 200
+    assert client.post("/mon-espace/connexion", data={"token": token}).status_code == 303
     return client
 
 

@@ -3,8 +3,10 @@ database, session versions, htmx redirects and CSRF."""
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,13 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
-from portal.auth.models import LoginAttempt
+from portal.auth.models import LoginAttempt, StaffLink, UserSession
 from portal.auth.services import set_password
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from portal.network.models import StaffMember
 from tests.conftest import make_app
+from tests.mail_data import text_as_sent
 
 MANAGER = "manager@lot10.cep-demo.example"
 ADVISOR = "conseiller1@lot10.cep-demo.example"
@@ -43,7 +47,32 @@ def staff_passwords(app: Flask) -> Iterator[None]:
         for email in (MANAGER, ADVISOR):
             member(email).password_hash = None
         db.session.execute(delete(LoginAttempt))
+        db.session.execute(delete(StaffLink))
+        db.session.execute(delete(UserSession))
         db.session.commit()
+
+
+def text_of(body: bytes) -> str:
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body.decode())))
+
+
+def staff_link_in_outbox(app: Flask, email: str, topic: str) -> str:
+    """The path of the last link e-mailed to this member; built from PUBLIC_BASE_URL."""
+    with app.app_context():
+        message = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == email, OutboxMessage.topic == topic)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+        assert message is not None
+        assert "médiateur de France compétences" in message.body_text
+        base = app.config["PUBLIC_BASE_URL"]
+        found = re.search(re.escape(base) + r"(/pro/\S+)", text_as_sent(app, message))
+        assert found is not None, message.body_text
+        # The token itself is sealed in the outbox, never stored in clear.
+        token = found.group(1).rsplit("/", 1)[1]
+        assert token not in message.body_text and token not in (message.body_html or "")
+        return found.group(1)
 
 
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, **data: str) -> TestResponse:
@@ -131,46 +160,144 @@ def test_an_anonymous_htmx_request_gets_an_hx_redirect_not_a_page(client: FlaskC
     assert response.data == b""
 
 
-def test_too_many_failures_suspend_sign_in_with_a_429_that_says_when(
-    app: Flask, client: FlaskClient, staff_passwords: None, monkeypatch: pytest.MonkeyPatch
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+VICTIM = {"REMOTE_ADDR": "192.0.2.10"}
+OFFICE = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def test_failures_from_elsewhere_never_lock_the_victim_out(
+    app: Flask, client: FlaskClient, staff_passwords: None
 ) -> None:
-    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_EMAIL", 3)
+    """The finding: five wrong passwords for an e-mail locked it for 15 minutes, even for the
+    right password. Now someone else's failures from their address do not touch the victim."""
+    attacker = app.test_client()
+    answers = [
+        attacker.post(
+            "/pro/connexion",
+            data={"email": MANAGER, "password": "mauvais"},
+            environ_base=ATTACKER,
+        ).status_code
+        for _ in range(5)
+    ]
+    assert answers[:3] == [422, 422, 422]
+    assert answers[3:] == [429, 429]  # the attacker's own address is slowed
+    # The victim, at once, from their own address: in.
+    response = client.post(
+        "/pro/connexion", data={"email": MANAGER, "password": PASSWORD}, environ_base=VICTIM
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/pro/"
+
+
+def age_attempts(app: Flask, seconds: int) -> None:
+    """Time passes: every recorded attempt moves `seconds` into the past."""
+    with app.app_context():
+        for attempt in db.session.scalars(select(LoginAttempt)):
+            attempt.attempted_at -= timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def test_the_same_pair_waits_a_growing_delay_that_the_page_states(
+    app: Flask, client: FlaskClient, staff_passwords: None
+) -> None:
     for _ in range(3):
-        assert sign_in(client, MANAGER, "mauvais").status_code == 422
-    # The right password does not help now: the limit holds before the password is checked.
-    blocked = sign_in(client, MANAGER)
-    assert blocked.status_code == 429
-    assert 0 < int(blocked.headers["Retry-After"]) <= 15 * 60
-    page = blocked.data.decode()
-    assert "Connexion suspendue" in page
-    assert re.search(r"réessayez dans 1[45] minutes, à partir de \d+ h \d\d", page)
-    assert f'value="{MANAGER}"' in page
-    # Another member from another address is not affected.
-    other = app.test_client()
-    response = other.post(
-        "/pro/connexion",
-        data={"email": ADVISOR, "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "192.0.2.10"},
+        response = client.post(
+            "/pro/connexion", data={"email": MANAGER, "password": "mauvais"}, environ_base=VICTIM
+        )
+        assert response.status_code == 422
+    # The right password waits too: the delay holds before the password is checked.
+    slowed = client.post(
+        "/pro/connexion", data={"email": MANAGER, "password": PASSWORD}, environ_base=VICTIM
+    )
+    assert slowed.status_code == 429
+    assert 0 < int(slowed.headers["Retry-After"]) <= 8  # 2^3 seconds after 3 failures
+    page = text_of(slowed.data)
+    assert "Connexion ralentie" in page
+    assert re.search(r"attendez avant de réessayer : [1-8] secondes?\.", page)
+    assert "Recevoir un lien de connexion par e-mail" in page
+    assert f'value="{MANAGER}"' in slowed.data.decode()
+    english = client.post(
+        "/pro/connexion?lang=en",
+        data={"email": MANAGER, "password": PASSWORD},
+        environ_base=VICTIM,
+    )
+    assert english.status_code == 429
+    assert re.search(r"wait before trying again: [1-8] seconds?\.", text_of(english.data))
+    # Nine seconds later the right password opens; a fourth failure would have waited 16 s.
+    age_attempts(app, 9)
+    response = client.post(
+        "/pro/connexion", data={"email": MANAGER, "password": PASSWORD}, environ_base=VICTIM
     )
     assert response.status_code == 303
 
 
-def test_failures_from_one_address_across_emails_are_limited_too(
-    app: Flask, client: FlaskClient, staff_passwords: None, monkeypatch: pytest.MonkeyPatch
+def test_twenty_failures_from_one_address_slow_it_and_the_emailed_link_lets_a_member_in(
+    app: Flask, client: FlaskClient, staff_passwords: None
 ) -> None:
-    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 4)
-    address = {"REMOTE_ADDR": "198.51.100.7"}
-    for number in range(4):
+    """The finding: twenty failures from one address locked out every member behind it (an
+    office, everyone behind a proxy). Now the address is slowed, and a member who proves they
+    hold their mailbox gets in at once; from elsewhere nothing is slowed at all."""
+    for number in range(20):
         response = client.post(
             "/pro/connexion",
             data={"email": f"essai{number}@example.org", "password": "x"},
-            environ_base=address,
+            environ_base=OFFICE,
         )
         assert response.status_code == 422
-    response = client.post(
-        "/pro/connexion", data={"email": ADVISOR, "password": PASSWORD}, environ_base=address
+    member = app.test_client()
+    slowed = member.post(
+        "/pro/connexion", data={"email": ADVISOR, "password": PASSWORD}, environ_base=OFFICE
     )
-    assert response.status_code == 429
+    assert slowed.status_code == 429
+    elsewhere = app.test_client().post(
+        "/pro/connexion", data={"email": ADVISOR, "password": PASSWORD}, environ_base=VICTIM
+    )
+    assert elsewhere.status_code == 303
+
+    # The proof: a link by e-mail, asked for from the slowed page.
+    asked = member.post("/pro/connexion/lien", data={"email": ADVISOR}, environ_base=OFFICE)
+    assert asked.status_code == 303 and asked.headers["Location"] == "/pro/lien-envoye"
+    link = staff_link_in_outbox(app, ADVISOR, "staff:unlock")
+    opened = member.get(link, environ_base=OFFICE)
+    assert opened.status_code == 200
+    assert "Votre adresse est vérifiée" in text_of(opened.data)
+    assert member.get(link, environ_base=OFFICE).status_code == 200  # opening uses nothing
+    token = link.rsplit("/", 1)[1]
+    wrong = member.post(
+        "/pro/connexion/deblocage",
+        data={"token": token, "password": "mauvais"},
+        environ_base=OFFICE,
+    )
+    assert wrong.status_code == 422
+    assert "Mot de passe incorrect." in text_of(wrong.data)
+    response = member.post(
+        "/pro/connexion/deblocage",
+        data={"token": token, "password": PASSWORD},
+        environ_base=OFFICE,
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/pro/"
+    assert member.get("/pro/", environ_base=OFFICE).status_code == 200
+    # Used: the link opens nothing any more.
+    again = app.test_client().get(link)
+    assert again.status_code == 404
+    assert "Ce lien n'est plus valable" in text_of(again.data)
+
+
+def test_asking_for_an_unlock_link_answers_the_same_for_anybody(
+    app: Flask, client: FlaskClient, staff_passwords: None
+) -> None:
+    unknown = "personne@lot10.cep-demo.example"
+    answers = [
+        client.post("/pro/connexion/lien", data={"email": email}, follow_redirects=True)
+        for email in (unknown, MANAGER)
+    ]
+    assert text_of(answers[0].data) == text_of(answers[1].data)
+    assert "Si cette adresse est celle d'un compte" in text_of(answers[0].data)
+    with app.app_context():
+        sent = db.session.scalars(
+            select(OutboxMessage.to_address).where(OutboxMessage.topic == "staff:unlock")
+        ).all()
+    assert unknown not in sent
 
 
 def test_raising_the_session_version_signs_out_open_sessions(
