@@ -18,6 +18,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.load(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
+    from portal.routing import IdConverter
+
+    app.url_map.converters["id"] = IdConverter  # before any route names an <id:…>
 
     from portal.extensions import babel, csrf, db, htmx
     from portal.i18n import select_locale, select_timezone

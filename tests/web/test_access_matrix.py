@@ -10,6 +10,7 @@ compétences, who belong to no operator) must get 404 on any object of operator 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -150,7 +151,7 @@ def url_for_rule(rule: Rule, ids: dict[str, int]) -> str:
     assert not unknown, f"{rule.rule}: add {unknown} to foreign_objects"
     path = rule.rule
     for name in rule.arguments:
-        path = path.replace(f"<int:{name}>", str(ids[name])).replace(f"<{name}>", str(ids[name]))
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(ids[name]), path)
     return path
 
 

@@ -35,6 +35,7 @@ from portal.booking.views.messages import BOOKING_ERRORS
 from portal.extensions import db
 from portal.network.models import Modality
 from portal.reference import Motif
+from portal.routing import bounded_id
 
 RETRYABLE = {
     BookingErrorCode.SLOT_TAKEN,
@@ -58,7 +59,7 @@ def _modality_choices(form: PersonForm, slot: Slot | None) -> None:
     form.modality.choices = [SelectChoice(m.value, MODALITY_LABELS[m]) for m in offered]
 
 
-@bp.get("/rendez-vous/creneau/<int:slot_id>")
+@bp.get("/rendez-vous/creneau/<id:slot_id>")
 def slot(slot_id: int) -> Response | str:
     where = _where_or_404()
     chosen = db.session.get(Slot, slot_id)
@@ -86,7 +87,8 @@ def book() -> Response | tuple[str, int]:
     where = _where_or_404()
     form = PersonForm()
     form.lot_number = where.operator.lot_number
-    chosen = db.session.get(Slot, form.slot.data) if isinstance(form.slot.data, int) else None
+    slot_id = bounded_id(form.slot.data)
+    chosen = db.session.get(Slot, slot_id) if slot_id is not None else None
     _modality_choices(form, chosen)
     if chosen is None or not form.validate():
         if chosen is None:

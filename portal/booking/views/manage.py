@@ -116,7 +116,7 @@ def move(token: str) -> Response | str:
     )
 
 
-@bp.route("/rendez-vous/gerer/<token>/deplacer/<int:slot_id>", methods=["GET", "POST"])
+@bp.route("/rendez-vous/gerer/<token>/deplacer/<id:slot_id>", methods=["GET", "POST"])
 def move_slot(token: str, slot_id: int) -> Response | str | tuple[str, int]:
     appointment = _changeable_or_redirect(token)
     if isinstance(appointment, Response):
