@@ -78,7 +78,9 @@ SPECIALS = [
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 CONTROLS = st.text(st.characters(min_codepoint=0, max_codepoint=0x9F), min_size=1, max_size=20)
 NUMBERS = st.integers(min_value=-(10**30), max_value=10**30).map(str)
-NASTY = st.one_of(st.sampled_from(SPECIALS), TEXT, CONTROLS, NUMBERS)
+NASTY = st.one_of(st.sampled_from(SPECIALS), st.sampled_from(SPECIALS), TEXT, CONTROLS, NUMBERS)
+# Values that broke the portal before (issue 10), each sent to every parameter in turn.
+SHARP = ["\x00", "   ", "2147483648", "99999999999999999999", "²", "-1", "a\x1bb", "A" * 5000]
 
 
 def maybe(valid: str) -> st.SearchStrategy[str]:
@@ -348,3 +350,25 @@ def test_no_input_gives_a_server_error(app: Flask, known: dict[str, str], index:
         assert status < 500, f"{case.method} {case.path}: {status} for {sent!r}"
 
     no_server_error()
+
+
+@pytest.mark.parametrize("index", range(len(CASE_IDS)), ids=CASE_IDS)
+def test_every_parameter_survives_the_sharp_values(
+    app: Flask, known: dict[str, str], index: int
+) -> None:
+    """Each sharp value in each parameter, the others valid: a sweep, where Hypothesis
+    samples."""
+    case = cases(known)[index]
+    failures = []
+    for name in [*case.params, *case.path_params]:
+        for value in SHARP:
+            params = {**case.params, **({name: value} if name in case.params else {})}
+            path = {**case.path_params, **({name: value} if name in case.path_params else {})}
+            try:
+                status = _request(app, case, params, path)
+            except Exception as error:  # the test client re-raises what would be a 500
+                failures.append(f"{name}={value[:20]!r}: {error!r}")
+                continue
+            if status >= 500:
+                failures.append(f"{name}={value[:20]!r}: {status}")
+    assert not failures, f"{case.method} {case.path}: " + "; ".join(failures)
