@@ -7,17 +7,31 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
 from portal.booking.tokens import request_id_from_token
 from portal.extensions import db
-from portal.mail.models import OutboxMessage
+from portal.mail.models import OutboxAttachment, OutboxMessage
 
 RENNES = "35238"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_mail_left(app: Flask) -> Iterator[None]:
+    """The confirmations these bookings queue are not left for the next tests' sender."""
+    with app.app_context():
+        before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    yield
+    with app.app_context():
+        db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id > before))
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > before))
+        db.session.commit()
 
 
 def _free_slots(client: FlaskClient) -> list[int]:

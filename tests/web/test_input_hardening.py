@@ -14,18 +14,31 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from wtforms import Form, PasswordField, StringField, TextAreaField
 
 import portal
 from portal.booking.models import Beneficiary
 from portal.extensions import db
 from portal.forms import MULTI_LINE, SINGLE_LINE, PortalForm, clean_text
+from portal.mail.models import OutboxAttachment, OutboxMessage
 from portal.routing import MAX_ID, bounded_int
 from tests import workspace_data as ws
 
 RENNES = "35238"
 INVISIBLE = "caractères invisibles non autorisés"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_mail_left(app: Flask) -> Iterator[None]:
+    """The confirmations these bookings queue are not left for the next tests' sender."""
+    with app.app_context():
+        before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    yield
+    with app.app_context():
+        db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id > before))
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > before))
+        db.session.commit()
 
 
 def _portal_form_classes() -> list[type[Form]]:
