@@ -103,7 +103,8 @@ class PortalForm(FlaskForm):
             if found is None:
                 continue
             typed = [value for value in field.raw_data or () if isinstance(value, str)]
-            if any(has_control_characters(v, multiline=found.multiline) for v in typed):
+            # White space around the text (a tab pasted from a table) is dropped silently.
+            if any(has_control_characters(v.strip(), multiline=found.multiline) for v in typed):
                 field.process_errors.append(str(CONTROL_CHARACTERS_MESSAGE))
 
 

@@ -269,10 +269,11 @@ CREATED = (OrientationContact, Appointment, AppointmentRequest, Beneficiary, Sig
 @pytest.fixture(scope="module")
 def known(app: Flask) -> Iterator[dict[str, str]]:
     """Valid values to start from; every row the fuzzing creates is deleted afterwards."""
-    _survey_id, survey = survey_path(app)  # a closed unit and its survey, kept like elsewhere
+    with app.app_context():
+        mail_before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    _survey_id, survey = survey_path(app)  # a closed unit and its survey (its mail goes)
     with app.app_context():
         before = {model: db.session.scalar(select(func.max(model.id))) or 0 for model in CREATED}
-        mail_before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     client = app.test_client()
     html = client.get(f"/rendez-vous?commune={RENNES}").get_data(as_text=True)
     slots = re.findall(r"/rendez-vous/creneau/(\d+)\?", html)

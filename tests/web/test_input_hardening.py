@@ -137,9 +137,15 @@ def test_a_nul_byte_is_refused_with_a_message_and_the_text_kept(
     assert _people(app, data["email"]) == 1
 
 
-def test_line_breaks_in_a_comment_are_welcome(client: FlaskClient, app: Flask) -> None:
+def test_line_breaks_in_a_comment_and_tabs_around_a_name_are_welcome(
+    client: FlaskClient, app: Flask
+) -> None:
     data = {**_booking_form(client), "comment": "Ligne 1\r\nLigne 2\tfin"}
+    data["last_name"] = "\tMartin\t"  # pasted from a table
     assert client.post("/rendez-vous/reserver", data=data).status_code == 303
+    with app.app_context():
+        person = db.session.scalar(select(Beneficiary).where(Beneficiary.email == data["email"]))
+        assert person is not None and person.last_name == "Martin"
 
 
 def test_the_message_in_english(client: FlaskClient) -> None:
