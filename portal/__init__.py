@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
+
+# Requests that may write: their SQLite transactions take the write lock from the start.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -18,6 +21,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.load(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
+    from portal.routing import IdConverter
+
+    app.url_map.converters["id"] = IdConverter  # before any route names an <id:…>
 
     from portal.extensions import babel, csrf, db, htmx
     from portal.i18n import select_locale, select_timezone
@@ -32,7 +38,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         from portal.db import use_real_sqlite_transactions
 
-        use_real_sqlite_transactions(db.engine)
+        use_real_sqlite_transactions(
+            db.engine,
+            journal_mode=app.config["SQLITE_JOURNAL_MODE"],
+            busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+            writes=lambda: has_request_context() and request.method not in SAFE_METHODS,
+        )
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

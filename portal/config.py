@@ -188,6 +188,12 @@ def load(instance_path: Path) -> dict[str, Any]:
         # for this many minutes; at most this many per member and hour (mail bombing).
         "STAFF_LINK_MINUTES": _int("STAFF_LINK_MINUTES", 30),
         "STAFF_LINKS_PER_HOUR": _int("STAFF_LINKS_PER_HOUR", 5),
+        # --- input and SQLite under concurrency (issue 10) ---
+        # SQLite (development): write-ahead logging lets pages read while a booking writes,
+        # and a writer waits this long for the previous one instead of failing at once with
+        # « database is locked » (20 people booking one slot together are served in turn).
+        "SQLITE_JOURNAL_MODE": os.environ.get("SQLITE_JOURNAL_MODE", "WAL"),
+        "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 15_000),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -55,12 +56,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def use_real_sqlite_transactions(engine: Engine) -> None:
-    """Let SQLAlchemy, not the sqlite3 module, open SQLite transactions.
+def use_real_sqlite_transactions(
+    engine: Engine,
+    *,
+    journal_mode: str = "WAL",
+    busy_timeout_ms: int = 15_000,
+    writes: Callable[[], bool] = lambda: False,
+) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, open SQLite transactions, and let concurrent
+    writers wait for each other rather than fail.
 
     Python's sqlite3 starts transactions lazily and treats SAVEPOINT as a transaction of its
     own, so RELEASE SAVEPOINT would commit. The booking's savepoints must roll back with the
     request (SQLAlchemy's documented recipe, "Serializable isolation / Savepoints").
+
+    Concurrency: in WAL mode readers never block the writer, and `busy_timeout` makes a
+    writer wait for the lock. A transaction that read first and writes later cannot wait,
+    though: once another writer has committed, its snapshot is stale and SQLite fails at once
+    (SQLITE_BUSY_SNAPSHOT, « database is locked »). So a transaction that is expected to
+    write (`writes()`: a POST request) takes the write lock when it begins (BEGIN IMMEDIATE),
+    and such transactions run one after the other; 20 bookings of one slot then give one
+    winner and 19 « créneau pris », never a 500.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -68,10 +84,15 @@ def use_real_sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if journal_mode.isalpha():  # a setting: WAL, DELETE, TRUNCATE…
+            cursor.execute(f"PRAGMA journal_mode = {journal_mode}")
+        cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes() else "BEGIN")
 
 
 class StrEnumType(TypeDecorator[Any]):

@@ -38,7 +38,7 @@ from portal.advisor.views.texts import (
     KIND_TITLES,
     error_message,
 )
-from portal.forms import YES_NO
+from portal.forms import YES_NO, PortalForm
 from portal.network.models import StaffMember
 
 REQUIRED = _l("Cette information est obligatoire.")
@@ -99,7 +99,7 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
-class EngageForm(FlaskForm):
+class EngageForm(PortalForm):
     kind = RadioField(
         _l("Unité à engager"),
         choices=[],
@@ -163,7 +163,7 @@ class EngageForm(FlaskForm):
         self.referent.choices = [SelectChoice(a.id, a.full_name) for a in advisors]
 
 
-class InteractionForm(FlaskForm):
+class InteractionForm(PortalForm):
     occurred_on = DateField(
         _l("Date de l'échange"),
         validators=[InputRequired(message=_l("Indiquez la date de l'échange."))],
@@ -194,7 +194,7 @@ class InteractionForm(FlaskForm):
         self.service_type.choices = reference_choices(tables, ref.TYPE_SERVICE)
 
 
-class WrittenClosureForm(FlaskForm):
+class WrittenClosureForm(PortalForm):
     """UO2.2: the person asked in writing to close (CCTP 2.1.3)."""
 
     closure_trace = TextAreaField(
@@ -225,7 +225,7 @@ class WrittenClosureForm(FlaskForm):
 # --- The unit's Annex 2 data: one form class per kind of unit, built from the rules --------
 
 
-class UnitDataForm(FlaskForm):
+class UnitDataForm(PortalForm):
     """Fields added per unit kind by `unit_data_form_class` (`rules.fields_for`)."""
 
     def set_choices(self, tables: ReferenceTables) -> None:

@@ -10,6 +10,7 @@ from portal.api import bp
 from portal.api.locate import invalid
 from portal.orientation.labels import explanation
 from portal.orientation.rules import MAX_AGE, MIN_AGE, Answers, Situation, orient
+from portal.routing import bounded_int
 
 FLAGS = ("cadre", "rqth", "suivi_autre_operateur")
 
@@ -27,8 +28,8 @@ def api_orientation() -> Response | tuple[Response, int]:
                 values=", ".join(s.value for s in Situation),
             )
         )
-    age_text = request.args.get("age", "")
-    if not age_text.isdigit() or not MIN_AGE <= int(age_text) <= MAX_AGE:
+    age = bounded_int(request.args.get("age", ""), minimum=MIN_AGE, maximum=MAX_AGE)
+    if age is None:
         return invalid(
             _(
                 "Le paramètre age doit être un nombre entier entre %(min)s et %(max)s.",
@@ -46,7 +47,7 @@ def api_orientation() -> Response | tuple[Response, int]:
         Answers(
             situation=parsed_situation,
             cadre=flags["cadre"],
-            age=int(age_text),
+            age=age,
             rqth=flags["rqth"],
             suivi_autre_operateur=flags["suivi_autre_operateur"],
         )

@@ -4,11 +4,11 @@ link's password."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from portal.auth.services import EMAIL_MAX_LENGTH, MIN_PASSWORD_LENGTH
+from portal.forms import PortalForm
 
 # Long enough for any passphrase, short enough that hashing it costs nothing unusual.
 MAX_PASSWORD_LENGTH = 1000
@@ -25,7 +25,7 @@ def _email_field() -> StringField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = _email_field()
     password = PasswordField(
         _l("Mot de passe"),
@@ -34,11 +34,11 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PortalForm):
     email = _email_field()
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(PortalForm):
     """The password, typed on the page an unlock link opens (the link's token rides along)."""
 
     token = HiddenField()
@@ -48,7 +48,7 @@ class UnlockForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     token = HiddenField()
     password = PasswordField(
         _l("Nouveau mot de passe"),

@@ -4,14 +4,15 @@ close a UO2.2."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length
+
+from portal.forms import PortalForm
 
 MAX_REQUEST = 4000
 
 
-class LinkRequestForm(FlaskForm):
+class LinkRequestForm(PortalForm):
     email = EmailField(
         _l("Votre adresse e-mail"),
         validators=[
@@ -22,7 +23,7 @@ class LinkRequestForm(FlaskForm):
     )
 
 
-class ClosureRequestForm(FlaskForm):
+class ClosureRequestForm(PortalForm):
     """The choices (voluntary closure reasons) come from the reference table, set by the view."""
 
     class Meta:

@@ -152,20 +152,20 @@ def sign_out_everywhere() -> Response:
     return redirect(url_for("space.home"), code=303)
 
 
-@bp.get("/mon-espace/documents/<int:version_id>.pdf")
+@bp.get("/mon-espace/documents/<id:version_id>.pdf")
 def document(version_id: int) -> Response:
     livrable, version = _owned_version(version_id)
     return file_response(version.pdf, "application/pdf", pdf_filename(livrable, version), True)
 
 
-@bp.get("/mon-espace/documents/<int:version_id>/copie-signee")
+@bp.get("/mon-espace/documents/<id:version_id>/copie-signee")
 def signed_copy(version_id: int) -> Response:
     livrable, version = _owned_version(version_id)
     scan = version.scan or abort(404)
     return file_response(scan.data, scan.content_type, scan_filename(livrable, version), False)
 
 
-@bp.post("/mon-espace/unites/<int:unit_id>/cloture")
+@bp.post("/mon-espace/unites/<id:unit_id>/cloture")
 def request_closure(unit_id: int) -> Response | str | tuple[str, int]:
     email = signed_in_email()
     if email is None:

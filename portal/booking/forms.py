@@ -7,7 +7,6 @@ from datetime import date
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from portal.booking.search import PartOfDay
 from portal.clock import today_in_france
+from portal.forms import PortalForm
 from portal.locator.forms import form_key
 from portal.network.models import Modality
 from portal.orientation.labels import MOTIFS
@@ -47,7 +47,7 @@ PHONE_REGION_BY_LOT = {13: "RE", 14: "GP", 15: "MQ", 17: "GF", 18: "YT"}
 MONDAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class FilterForm(FlaskForm):
+class FilterForm(PortalForm):
     """The filters of the slot search: all optional, validated, ignored when wrong."""
 
     class Meta:
@@ -104,7 +104,7 @@ def _birth_date(form: PersonForm, field: Field) -> None:
         raise ValidationError(str(_l("Vérifiez l'année de naissance : par exemple 14/07/1985.")))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(PortalForm):
     """The Annex 2 identity fields due from UO0, the modality, and the person's consent."""
 
     slot = IntegerField(validators=[Optional()])
@@ -174,7 +174,7 @@ class PersonForm(FlaskForm):
     lot_number: int = 0
 
 
-class MoveForm(FlaskForm):
+class MoveForm(PortalForm):
     """Confirming a new slot for an existing appointment."""
 
     modality = RadioField(
@@ -184,7 +184,7 @@ class MoveForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PortalForm):
     pass
 
 

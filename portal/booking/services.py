@@ -2,7 +2,10 @@
 
 No double booking: the appointment is inserted in a savepoint and the database's partial
 unique index on live appointments per slot decides; the loser gets SLOT_TAKEN. A double-
-submitted form carries the same idempotency key and gets the first booking back.
+submitted form carries the same idempotency key and gets the first booking back, but only
+when it carries the same person (e-mail, names, birth date): a key posted with someone
+else's details is a new booking attempt under a fresh key, never a way to their booking.
+(The web layer also binds a key to the browser session it was handed to.)
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal.booking.calendar import TERRITORIES, add_working_days
 from portal.booking.errors import BookingError, BookingErrorCode
+from portal.booking.identity import Person, new_idempotency_key, same_person
 from portal.booking.models import (
     Appointment,
     AppointmentRequest,
@@ -30,16 +34,6 @@ from portal.reference import Motif
 
 # The wording of the consent the person gives on the booking form; raise it when it changes.
 CONSENT_VERSION = "2026-11"
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    last_name: str
-    first_name: str
-    email: str
-    phone: str  # E.164
-    birth_date: date
-    locale: str = "fr"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +52,14 @@ class Booked:
     request: AppointmentRequest
     appointment: Appointment | None  # None for a waiting request
     replayed: bool  # the same form was submitted before: nothing new was created
+
+
+def _replay(session: Session, idempotency_key: str, person: Person) -> Booked | None:
+    """The booking this key made for this person, if any."""
+    existing = find_request(session, idempotency_key)
+    if existing is None or not same_person(existing, person):
+        return None
+    return Booked(existing, live_appointment(session, existing), replayed=True)
 
 
 def find_request(session: Session, idempotency_key: str) -> AppointmentRequest | None:
@@ -108,10 +110,13 @@ def book_first_appointment(
     min_notice: timedelta,
     exception_reason: str | None = None,
 ) -> Booked:
-    """Book a first appointment and open its request, or give back the one already booked."""
-    existing = find_request(session, idempotency_key)
-    if existing is not None:
-        return Booked(existing, live_appointment(session, existing), replayed=True)
+    """Book a first appointment and open its request, or give back the one this person
+    already booked with this key."""
+    replay = _replay(session, idempotency_key, person)
+    if replay is not None:
+        return replay
+    if find_request(session, idempotency_key) is not None:  # someone else's key
+        idempotency_key = new_idempotency_key()
     slot = check_slot(
         session,
         slot_id=slot_id,
@@ -133,9 +138,9 @@ def book_first_appointment(
             session.flush()
     except IntegrityError:
         # Either the same form won a moment ago (same key), or another person took the slot.
-        replay = find_request(session, idempotency_key)
+        replay = _replay(session, idempotency_key, person)
         if replay is not None:
-            return Booked(replay, live_appointment(session, replay), replayed=True)
+            return replay
         raise BookingError(BookingErrorCode.SLOT_TAKEN) from None
     return Booked(request, appointment, replayed=False)
 
@@ -150,9 +155,11 @@ def record_waiting_request(
     call_back_working_days: int,
 ) -> Booked:
     """Nothing free before the deadline: the operator's staff call the person back."""
-    existing = find_request(session, idempotency_key)
-    if existing is not None:
-        return Booked(existing, live_appointment(session, existing), replayed=True)
+    replay = _replay(session, idempotency_key, person)
+    if replay is not None:
+        return replay
+    if find_request(session, idempotency_key) is not None:  # someone else's key
+        idempotency_key = new_idempotency_key()
     territory = TERRITORIES[details.territory]
     try:
         with session.begin_nested():
@@ -164,10 +171,18 @@ def record_waiting_request(
             )
             session.flush()
     except IntegrityError:
-        replay = find_request(session, idempotency_key)
-        if replay is None:
-            raise
-        return Booked(replay, live_appointment(session, replay), replayed=True)
+        # The same form won a moment ago; or, for another person, retry under a fresh key.
+        replay = _replay(session, idempotency_key, person)
+        if replay is not None:
+            return replay
+        return record_waiting_request(
+            session,
+            idempotency_key=new_idempotency_key(),
+            person=person,
+            details=details,
+            now=now,
+            call_back_working_days=call_back_working_days,
+        )
     return Booked(request, None, replayed=False)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectChoice,
@@ -16,11 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from portal.forms import PortalForm
+
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 WEBSITE = r"^https?://[^\s/$.?#][^\s]*$"
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET filter
 
@@ -33,7 +34,7 @@ class DirectoryFilterForm(FlaskForm):
         ]
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(PortalForm):
     name = StringField(
         _l("Nom de l'organisme"),
         validators=[InputRequired(message=_l("Indiquez le nom de l'organisme.")), Length(max=200)],
@@ -81,6 +82,7 @@ class ProviderForm(FlaskForm):
     is_operator = BooleanField(
         _l("Organisme du titulaire (l'opérateur lui-même ou une structure de son groupe)")
     )
+
     note = TextAreaField(_l("Précisions (facultatif)"), validators=[Optional(), Length(max=1000)])
 
     def __init__(self, *args: Any, services: dict[str, str], **kwargs: Any) -> None:

@@ -5,7 +5,9 @@ The editor is a plain HTML form whose fields follow the content (a textarea per 
 row of inputs per step, a checkbox per wished service and a radio group of providers for
 each), so it is read here from the posted fields rather than with a fixed WTForms class.
 The core (`drafts.normalise_content`) checks the shape; this module only maps fields to
-content and the core's problems back to fields.
+content and the core's problems back to fields. Text goes through the portal's text filter
+(`portal.forms.clean_text`): control characters, which PostgreSQL's JSON refuses, are
+removed before the content is checked.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from portal.forms import clean_text
 from portal.livrables.content import (
     DECISIONS,
     MAX_STEPS,
@@ -25,6 +28,7 @@ from portal.livrables.content import (
     STEP_MAX_CHARS,
 )
 from portal.livrables.models import LivrableKind
+from portal.routing import bounded_id
 
 STEP_FIELD = re.compile(r"^step-(\d{1,3})-(" + "|".join(STEP_FIELDS) + r")$")
 UNDECIDED = "undecided"
@@ -69,36 +73,36 @@ def content_from_form(
     """The content as posted (not yet checked): blank step rows and the removed one left out."""
     content: dict[str, Any] = {
         "sections": {
-            key[len("section-") :]: value
+            key[len("section-") :]: clean_text(value, multiline=True)
             for key, value in form.items()
             if key.startswith("section-")
         }
     }
     if kind == LivrableKind.ETAT_DES_LIEUX:
-        content["decision"] = form.get("decision") or None
+        content["decision"] = clean_text(form.get("decision", "")) or None
         return content
     rows: dict[int, dict[str, str]] = {}
     for key, value in form.items():
         match = STEP_FIELD.match(key)
         if match:
-            rows.setdefault(int(match[1]), {})[match[2]] = value
+            rows.setdefault(int(match[1]), {})[match[2]] = clean_text(value)
     content["steps"] = [
         {name: rows[i].get(name, "").strip() for name in STEP_FIELDS}
         for i in sorted(rows)
         if i != remove_step and any(v.strip() for v in rows[i].values())
     ]
     services = []
-    for code in dict.fromkeys(form.getlist("services")):
+    for code in dict.fromkeys(clean_text(code) for code in form.getlist("services")):
         choice = form.get(f"provider-{code}", "")
         services.append(
             {
                 "code": code,
-                "chosen_provider_id": int(choice) if choice.isdigit() else None,
+                "chosen_provider_id": bounded_id(choice),
                 "undecided": choice == UNDECIDED,
             }
         )
     content["services"] = services
-    wants = form.get("wants_uo22")
+    wants = clean_text(form.get("wants_uo22", ""))
     content["wants_uo22"] = {"1": True, "0": False}.get(wants or "")
     return content
 

@@ -6,11 +6,10 @@ import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.forms import yes_no
+from portal.forms import PortalForm, yes_no
 from portal.locator.places import PlaceErrorCode
 from portal.orientation.labels import MOTIFS, SITUATIONS
 from portal.orientation.rules import MAX_AGE, MIN_AGE
@@ -47,7 +46,7 @@ PLACE_ERRORS = {
 }
 
 
-class OrientationForm(FlaskForm):
+class OrientationForm(PortalForm):
     home = StringField(
         _l("Votre commune ou code postal de résidence"),
         validators=[
@@ -99,7 +98,7 @@ class OrientationForm(FlaskForm):
     key = HiddenField(filters=[form_key])
 
 
-class NearbyForm(FlaskForm):
+class NearbyForm(PortalForm):
     class Meta:
         csrf = False  # a GET search: nothing changes, and partner sites may link to it
 

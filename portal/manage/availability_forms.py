@@ -13,7 +13,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -27,6 +26,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.booking.availability import AvailabilityError, AvailabilityErrorCode
 from portal.booking.models import AvailabilityWindow
+from portal.forms import PortalForm
 from portal.i18n import format_time_short, weekday_in_text, weekday_name
 from portal.network.models import Modality
 
@@ -53,7 +53,7 @@ def _time(label: Any) -> TimeField:
     )
 
 
-class WindowForm(FlaskForm):  # type: ignore[misc]
+class WindowForm(PortalForm):
     """A recurring availability window; the site choices are the advisor's sites."""
 
     site = SelectField(_l("Lieu"), choices=[], validate_choice=False)
@@ -84,7 +84,7 @@ class WindowForm(FlaskForm):  # type: ignore[misc]
             raise ValidationError(_l("Choisissez un jour de la semaine."))
 
 
-class AbsenceForm(FlaskForm):  # type: ignore[misc]
+class AbsenceForm(PortalForm):
     starts_on = _day(_l("Absent du"))
     ends_on = _day(_l("Au (inclus)"))
     reason = StringField(
@@ -93,7 +93,7 @@ class AbsenceForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class AdvisorFilterForm(FlaskForm):  # type: ignore[misc]
+class AdvisorFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET search
 
@@ -101,7 +101,7 @@ class AdvisorFilterForm(FlaskForm):  # type: ignore[misc]
     site = SelectField(_l("Site"), choices=[], validate_choice=False)
 
 
-class AgendaFilterForm(FlaskForm):  # type: ignore[misc]
+class AgendaFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET filter
 
@@ -109,7 +109,7 @@ class AgendaFilterForm(FlaskForm):  # type: ignore[misc]
     site = SelectField(_l("Site"), choices=[], validate_choice=False)
 
 
-class PeriodForm(FlaskForm):  # type: ignore[misc]
+class PeriodForm(PortalForm):
     """The period of indicator 8.4: requests made from `start` to `end`, both included."""
 
     class Meta:

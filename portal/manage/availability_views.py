@@ -158,13 +158,13 @@ def _back_to(advisor: StaffMember, anchor: str | None = None) -> Response:
     return redirect(f"{target}#{anchor}" if anchor else target, code=303)
 
 
-@bp.get("/disponibilites/<int:advisor_id>")
+@bp.get("/disponibilites/<id:advisor_id>")
 @staff_required(StaffRole.MANAGER)
 def advisor_availability(advisor_id: int) -> str:
     return _advisor_page(_advisor_or_404(advisor_id))
 
 
-@bp.post("/disponibilites/<int:advisor_id>/plages")
+@bp.post("/disponibilites/<id:advisor_id>/plages")
 @staff_required(StaffRole.MANAGER)
 def add_window(advisor_id: int) -> Response | tuple[str, int]:
     advisor = _advisor_or_404(advisor_id)
@@ -199,7 +199,7 @@ def add_window(advisor_id: int) -> Response | tuple[str, int]:
     return _back_to(advisor, "plages")
 
 
-@bp.post("/disponibilites/<int:advisor_id>/plages/<int:window_id>/suppression")
+@bp.post("/disponibilites/<id:advisor_id>/plages/<id:window_id>/suppression")
 @staff_required(StaffRole.MANAGER)
 def remove_window(advisor_id: int, window_id: int) -> Response:
     advisor = _advisor_or_404(advisor_id)
@@ -213,7 +213,7 @@ def remove_window(advisor_id: int, window_id: int) -> Response:
     return _back_to(advisor, "plages")
 
 
-@bp.post("/disponibilites/<int:advisor_id>/absences")
+@bp.post("/disponibilites/<id:advisor_id>/absences")
 @staff_required(StaffRole.MANAGER)
 def add_absence(advisor_id: int) -> Response | tuple[str, int]:
     advisor = _advisor_or_404(advisor_id)
@@ -240,7 +240,7 @@ def add_absence(advisor_id: int) -> Response | tuple[str, int]:
     return _back_to(advisor, "a-replanifier" if result.to_reschedule else "absences")
 
 
-@bp.post("/disponibilites/<int:advisor_id>/absences/<int:absence_id>/suppression")
+@bp.post("/disponibilites/<id:advisor_id>/absences/<id:absence_id>/suppression")
 @staff_required(StaffRole.MANAGER)
 def remove_absence(advisor_id: int, absence_id: int) -> Response:
     advisor = _advisor_or_404(advisor_id)

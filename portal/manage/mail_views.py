@@ -30,7 +30,7 @@ def failed_mail() -> str:
     return render_template("manage/failed_mail.html", messages=messages)
 
 
-@bp.post("/envois-en-echec/<int:message_id>/renvoyer")
+@bp.post("/envois-en-echec/<id:message_id>/renvoyer")
 @staff_required(StaffRole.MANAGER)
 def resend_mail(message_id: int) -> Response:
     """Back to pending, due now, with a fresh schedule; sent by the next run of the sender."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from portal.forms import PortalForm
 from portal.i18n import weekday_name
 from portal.network.models import SiteKind
 
@@ -29,7 +29,7 @@ KIND_LABELS = {
 }
 
 
-class SiteFilterForm(FlaskForm):  # type: ignore[misc]
+class SiteFilterForm(PortalForm):
     class Meta:
         csrf = False  # a GET search
 
@@ -37,7 +37,7 @@ class SiteFilterForm(FlaskForm):  # type: ignore[misc]
     short = BooleanField(_l("Seulement les sites sans horaires élargis deux jours par semaine"))
 
 
-class SiteDetailsForm(FlaskForm):  # type: ignore[misc]
+class SiteDetailsForm(PortalForm):
     name = StringField(
         _l("Nom du site"),
         validators=[InputRequired(message=_l("Indiquez le nom du site.")), Length(max=200)],
@@ -87,7 +87,7 @@ class SiteDetailsForm(FlaskForm):  # type: ignore[misc]
             raise ValidationError(_l("Cochez au moins une modalité."))
 
 
-class OpeningHoursForm(FlaskForm):  # type: ignore[misc]
+class OpeningHoursForm(PortalForm):
     weekday = SelectField(_l("Jour"), coerce=int, choices=[])
     opens = TimeField(
         _l("Ouverture"), validators=[InputRequired(message=_l("Indiquez l'heure d'ouverture."))]
@@ -102,7 +102,7 @@ class OpeningHoursForm(FlaskForm):  # type: ignore[misc]
         self.weekday.choices = [SelectChoice(day, weekday_name(day)) for day in range(7)]
 
 
-class ClosureForm(FlaskForm):  # type: ignore[misc]
+class ClosureForm(PortalForm):
     starts_on = DateField(
         _l("Premier jour de fermeture"),
         validators=[InputRequired(message=_l("Indiquez le premier jour de fermeture."))],

@@ -83,14 +83,14 @@ def sites() -> Response:
     )
 
 
-@bp.get("/sites/<int:site_id>")
+@bp.get("/sites/<id:site_id>")
 @staff_required(StaffRole.MANAGER)
 def site(site_id: int) -> Response:
     site = _site(site_id)
     return render(PAGE, SCHEDULE, **_context(site))
 
 
-@bp.post("/sites/<int:site_id>")
+@bp.post("/sites/<id:site_id>")
 @staff_required(StaffRole.MANAGER)
 def update_site(site_id: int) -> Response:
     site = _site(site_id)
@@ -108,7 +108,7 @@ def update_site(site_id: int) -> Response:
     return make_response(render_template(PAGE, **_context(site, details=form)), 422)
 
 
-@bp.post("/sites/<int:site_id>/horaires")
+@bp.post("/sites/<id:site_id>/horaires")
 @staff_required(StaffRole.MANAGER)
 def add_site_hours(site_id: int) -> Response:
     site = _site(site_id)
@@ -132,7 +132,7 @@ def add_site_hours(site_id: int) -> Response:
     return _failed(site, hours_form=form)
 
 
-@bp.post("/sites/<int:site_id>/horaires/<int:hours_id>/suppression")
+@bp.post("/sites/<id:site_id>/horaires/<id:hours_id>/suppression")
 @staff_required(StaffRole.MANAGER)
 def remove_site_hours(site_id: int, hours_id: int) -> Response:
     site = _site(site_id)
@@ -145,7 +145,7 @@ def remove_site_hours(site_id: int, hours_id: int) -> Response:
     return _done(site, _("Ouverture retirée : %(day)s, %(range)s.", day=day, range=span))
 
 
-@bp.post("/sites/<int:site_id>/fermetures")
+@bp.post("/sites/<id:site_id>/fermetures")
 @staff_required(StaffRole.MANAGER)
 def add_site_closure(site_id: int) -> Response:
     site = _site(site_id)
@@ -170,7 +170,7 @@ def add_site_closure(site_id: int) -> Response:
     return _failed(site, closure_form=form)
 
 
-@bp.post("/sites/<int:site_id>/fermetures/<int:closure_id>/suppression")
+@bp.post("/sites/<id:site_id>/fermetures/<id:closure_id>/suppression")
 @staff_required(StaffRole.MANAGER)
 def remove_site_closure(site_id: int, closure_id: int) -> Response:
     site = _site(site_id)

@@ -53,7 +53,7 @@ def _waiting_context(operator: Operator) -> dict[str, object]:
     }
 
 
-@bp.post("/demandes-en-attente/<int:request_id>/rappel")
+@bp.post("/demandes-en-attente/<id:request_id>/rappel")
 @staff_required(*OPERATOR_STAFF)
 def call_back(request_id: int) -> Response:
     """« Rappel effectué »: idempotent, the first call back is the one kept."""

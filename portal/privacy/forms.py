@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
+
+from portal.forms import PortalForm
 
 EMAIL_CHECKS = [
     InputRequired(message=_l("Indiquez l'adresse e-mail de la personne.")),
@@ -14,11 +15,11 @@ EMAIL_CHECKS = [
 ]
 
 
-class PersonSearchForm(FlaskForm):
+class PersonSearchForm(PortalForm):
     email = EmailField(_l("Adresse e-mail de la personne"), validators=EMAIL_CHECKS)
 
 
-class ErasureForm(FlaskForm):
+class ErasureForm(PortalForm):
     email = HiddenField(validators=EMAIL_CHECKS)
     confirm = BooleanField(
         _l("Je confirme l'effacement des données personnelles de cette personne"),

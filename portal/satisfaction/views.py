@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -17,6 +16,7 @@ from portal.auth.policies import current_operator, staff_required
 from portal.clock import today_in_france
 from portal.db import utcnow
 from portal.extensions import db
+from portal.forms import PortalForm
 from portal.network.models import StaffRole
 from portal.satisfaction import indicators
 from portal.satisfaction.models import Survey
@@ -43,7 +43,7 @@ USEFULNESS = [
 ]
 
 
-class SurveyForm(FlaskForm):  # type: ignore[misc]
+class SurveyForm(PortalForm):
     quality = RadioField(
         _l("Comment jugez-vous la qualité du service rendu ?"),
         choices=QUALITY,

@@ -14,6 +14,7 @@ everyone cannot pass for a well-guarded one.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
@@ -194,7 +195,7 @@ def url_for_rule(rule: Rule, ids: dict[str, int]) -> str:
     assert not unknown, f"{rule.rule}: add {unknown} to foreign_objects"
     path = rule.rule
     for name in rule.arguments:
-        path = path.replace(f"<int:{name}>", str(ids[name])).replace(f"<{name}>", str(ids[name]))
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(ids[name]), path)
     return path
 
 

@@ -55,10 +55,18 @@ def _free_slot(client: FlaskClient, query: str = "") -> int:
     return int(re.findall(r"/rendez-vous/creneau/(\d+)\?", html)[-1])
 
 
+def _form_data(client: FlaskClient, slot_id: int, **changes: str) -> dict[str, str]:
+    """What a person types into the booking form this client was shown (with its key)."""
+    form = client.get(f"/rendez-vous/creneau/{slot_id}?commune={RENNES}").get_data(as_text=True)
+    key = re.search(r'name="key" value="([0-9a-f]{32})"', form)
+    assert key
+    return _person(slot=str(slot_id), key=key.group(1), **changes)
+
+
 @pytest.fixture
 def booked(client: FlaskClient, app: Flask) -> Iterator[tuple[str, dict[str, str]]]:
     """A booking made through the form; yields the manage page path and what was typed."""
-    data = _person(slot=str(_free_slot(client)))
+    data = _form_data(client, _free_slot(client))
     response = client.post("/rendez-vous/reserver", data=data)
     assert response.status_code == 303
     yield response.headers["Location"], data
@@ -133,7 +141,7 @@ def test_booking_confirms_queues_an_email_with_an_invitation(
 
 
 def test_a_double_submitted_form_books_once(client: FlaskClient, app: Flask) -> None:
-    data = _person(slot=str(_free_slot(client)))
+    data = _form_data(client, _free_slot(client))
     first = client.post("/rendez-vous/reserver", data=data)
     again = client.post("/rendez-vous/reserver", data=data)
     assert first.status_code == again.status_code == 303
@@ -173,7 +181,7 @@ def test_a_double_submitted_form_books_once(client: FlaskClient, app: Flask) -> 
 def test_bad_input_keeps_what_was_typed(
     client: FlaskClient, field: str, value: str, message: str
 ) -> None:
-    data = _person(slot=str(_free_slot(client)), last_name="Keïta-Dupont")
+    data = _form_data(client, _free_slot(client), last_name="Keïta-Dupont")
     if value:
         data[field] = value
     else:

@@ -36,13 +36,13 @@ from portal.i18n import long_date
 from portal.network.models import StaffMember, StaffRole
 
 
-@bp.get("/dossiers/<int:dossier_id>")
+@bp.get("/dossiers/<id:dossier_id>")
 @staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)
 def dossier(dossier_id: int) -> Response:
     return render_dossier(dossier_id)
 
 
-@bp.post("/dossiers/<int:dossier_id>/unites")
+@bp.post("/dossiers/<id:dossier_id>/unites")
 @staff_required(StaffRole.ADVISOR)
 def engage(dossier_id: int) -> Response:
     """Engage the next unit, with the person's explicit consent and the Annex 2 entry data;

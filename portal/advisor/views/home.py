@@ -119,7 +119,7 @@ def _appointment_or_404(appointment_id: int) -> Appointment:
     return appointment
 
 
-@bp.post("/rendez-vous/<int:appointment_id>/tenu")
+@bp.post("/rendez-vous/<id:appointment_id>/tenu")
 @staff_required(StaffRole.ADVISOR)
 def appointment_held(appointment_id: int) -> Response:
     """« Rendez-vous tenu »: the person came; their dossier opens, and the advisor goes to it."""
@@ -136,7 +136,7 @@ def appointment_held(appointment_id: int) -> Response:
     return redirect(url_for("advisor.dossier", dossier_id=dossier.id), code=303)
 
 
-@bp.post("/rendez-vous/<int:appointment_id>/absent")
+@bp.post("/rendez-vous/<id:appointment_id>/absent")
 @staff_required(StaffRole.ADVISOR)
 def appointment_missed(appointment_id: int) -> Response:
     """« Absent »: the person did not come; their request waits for a new appointment."""

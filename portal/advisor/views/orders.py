@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
@@ -31,6 +30,7 @@ from portal.advisor.views import bp
 from portal.auth.policies import current_operator, staff_required
 from portal.clock import today_in_france
 from portal.extensions import db
+from portal.forms import PortalForm
 from portal.network.models import StaffRole
 
 PAGE = "advisor/orders.html"
@@ -39,7 +39,7 @@ PAGE = "advisor/orders.html"
 # --- Form -------------------------------------------------------------------------------------
 
 
-class OrderForm(FlaskForm):  # type: ignore[misc]
+class OrderForm(PortalForm):
     year = IntegerField(
         _l("Année"),
         validators=[InputRequired(message=_l("Indiquez l'année, par exemple 2026."))],

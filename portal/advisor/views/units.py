@@ -54,7 +54,7 @@ def _missing_note(unit: Unit) -> str:
     return f" {note}"
 
 
-@bp.post("/unites/<int:unit_id>/donnees")
+@bp.post("/unites/<id:unit_id>/donnees")
 @staff_required(StaffRole.ADVISOR)
 def update_data(unit_id: int) -> Response:
     """The unit's Annex 2 data (required from UO n, Annex 2 section 2)."""
@@ -76,7 +76,7 @@ def update_data(unit_id: int) -> Response:
     return render_dossier(dossier_id, status=422, forms={f"data-{unit_id}": form})
 
 
-@bp.post("/unites/<int:unit_id>/echanges")
+@bp.post("/unites/<id:unit_id>/echanges")
 @staff_required(StaffRole.ADVISOR)
 def add_interaction(unit_id: int) -> Response:
     """One exchange of the unit: its date, mode de contact, type de service, duration."""
@@ -108,7 +108,7 @@ def add_interaction(unit_id: int) -> Response:
     return render_dossier(dossier_id, status=422, forms={f"interaction-{unit_id}": form})
 
 
-@bp.post("/unites/<int:unit_id>/cloture")
+@bp.post("/unites/<id:unit_id>/cloture")
 @staff_required(StaffRole.ADVISOR)
 def close_on_request(unit_id: int) -> Response:
     """UO2.2: « Clôturer sur demande écrite du bénéficiaire » (CCTP 2.1.3)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,14 +11,10 @@ from wtforms import SelectChoice
 from portal.booking import emails
 from portal.booking.errors import BookingError, BookingErrorCode
 from portal.booking.forms import MODALITY_LABELS, PersonForm, WaitingForm
-from portal.booking.models import Slot
+from portal.booking.identity import Person
+from portal.booking.models import RequestStatus, Slot
 from portal.booking.search import Criteria, Widening
-from portal.booking.services import (
-    Booked,
-    Person,
-    book_first_appointment,
-    record_waiting_request,
-)
+from portal.booking.services import Booked, book_first_appointment, record_waiting_request
 from portal.booking.tokens import manage_token
 from portal.booking.views import bp
 from portal.booking.views.context import (
@@ -28,14 +22,17 @@ from portal.booking.views.context import (
     booking_place,
     min_notice,
     neighbour_exception,
+    no_store,
     now_utc,
     run_search,
 )
+from portal.booking.views.keys import bound_key, issue_key
 from portal.booking.views.messages import BOOKING_ERRORS
 from portal.csrf import refill_on_lost_token
 from portal.extensions import db
 from portal.network.models import Modality
 from portal.reference import Motif
+from portal.routing import bounded_id
 from portal.urls import public_url
 
 RETRYABLE = {
@@ -60,7 +57,7 @@ def _modality_choices(form: PersonForm, slot: Slot | None) -> None:
     form.modality.choices = [SelectChoice(m.value, MODALITY_LABELS[m]) for m in offered]
 
 
-@bp.get("/rendez-vous/creneau/<int:slot_id>")
+@bp.get("/rendez-vous/creneau/<id:slot_id>")
 def slot(slot_id: int) -> Response | str:
     where = _where_or_404()
     chosen = db.session.get(Slot, slot_id)
@@ -72,14 +69,14 @@ def slot(slot_id: int) -> Response | str:
         flash(str(BOOKING_ERRORS[BookingErrorCode.SLOT_UNAVAILABLE]), "error")
         return redirect(url_for("booking.search", commune=where.commune_insee), code=303)
     form = PersonForm()
-    form.key.data = uuid.uuid4().hex
+    form.key.data = issue_key()
     form.slot.data = slot_id
     _modality_choices(form, chosen)
     wanted = request.args.get("modalite")
     if wanted in {c.value for c in form.modality.choices}:
         form.modality.data = wanted
-    return render_template(
-        "booking/book.html", form=form, slot=chosen, where=where, alternatives=()
+    return no_store(
+        render_template("booking/book.html", form=form, slot=chosen, where=where, alternatives=())
     )
 
 
@@ -88,8 +85,10 @@ def slot(slot_id: int) -> Response | str:
 def book() -> Response | tuple[str, int]:
     where = _where_or_404()
     form = PersonForm()
+    form.key.data = bound_key(form.key.data)
     form.lot_number = where.operator.lot_number
-    chosen = db.session.get(Slot, form.slot.data) if isinstance(form.slot.data, int) else None
+    slot_id = bounded_id(form.slot.data)
+    chosen = db.session.get(Slot, slot_id) if slot_id is not None else None
     _modality_choices(form, chosen)
     if chosen is None or not form.validate():
         if chosen is None:
@@ -120,12 +119,12 @@ def book() -> Response | tuple[str, int]:
 
 
 @bp.get("/rendez-vous/demande")
-def waiting_form() -> str:
+def waiting_form() -> Response:
     where = _where_or_404()
     form = WaitingForm()
-    form.key.data = uuid.uuid4().hex
+    form.key.data = issue_key()
     _modality_choices(form, None)
-    return render_template("booking/waiting.html", form=form, where=where)
+    return no_store(render_template("booking/waiting.html", form=form, where=where))
 
 
 @bp.post("/rendez-vous/demande")
@@ -133,6 +132,7 @@ def waiting_form() -> str:
 def waiting() -> Response | tuple[str, int]:
     where = _where_or_404()
     form = WaitingForm()
+    form.key.data = bound_key(form.key.data)
     form.lot_number = where.operator.lot_number
     _modality_choices(form, None)
     if not form.validate():
@@ -161,7 +161,17 @@ def _confirmed(booked: Booked, message: str) -> Response:
         else:
             emails.queue_waiting(db.session, booked.request)
     db.session.commit()
-    flash(message, "success")
+    if booked.replayed and booked.request.status == RequestStatus.CANCELLED:
+        # The form came back (Back button) after the appointment was cancelled: say so.
+        flash(
+            _(
+                "Ce rendez-vous a été annulé : rien n'est réservé. Vous pouvez en prendre un "
+                "nouveau."
+            ),
+            "info",
+        )
+    else:
+        flash(message, "success")
     return redirect(url_for("booking.manage", token=token), code=303)
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, make_response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from portal import clock
 from portal.booking.calendar import Territory, first_appointment_deadline, territory_for_insee
@@ -100,6 +101,15 @@ def _place(commune: str | None, side: str | None) -> Place | None:
         return place_from_ref(ref)
     except (PlaceError, KeyError, TypeError, ValueError):
         return None
+
+
+def no_store(page: str, status: int = 200) -> Response:
+    """A page with a person's details or a booking's state: never kept by the browser, so
+    that Back asks the server again (it shows the truth after a cancel, and not the previous
+    person's form on a shared computer)."""
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def now_utc() -> datetime:

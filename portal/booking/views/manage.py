@@ -23,6 +23,7 @@ from portal.booking.views import bp
 from portal.booking.views.context import (
     change_cutoff,
     min_notice,
+    no_store,
     now_utc,
     request_place,
 )
@@ -58,19 +59,21 @@ def _latest(booking: AppointmentRequest) -> Appointment | None:
 
 
 @bp.get("/rendez-vous/gerer/<token>")
-def manage(token: str) -> str:
+def manage(token: str) -> Response:
     booking = _request(token)
     appointment = _latest(booking)
     changeable = appointment is not None and can_change(
         appointment, now=now_utc(), cutoff=change_cutoff()
     )
-    return render_template(
-        "booking/manage.html",
-        token=token,
-        booking=booking,
-        appointment=appointment,
-        changeable=changeable,
-        cutoff_hours=current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"],
+    return no_store(
+        render_template(
+            "booking/manage.html",
+            token=token,
+            booking=booking,
+            appointment=appointment,
+            changeable=changeable,
+            cutoff_hours=current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"],
+        )
     )
 
 
@@ -118,7 +121,7 @@ def move(token: str) -> Response | str:
     )
 
 
-@bp.route("/rendez-vous/gerer/<token>/deplacer/<int:slot_id>", methods=["GET", "POST"])
+@bp.route("/rendez-vous/gerer/<token>/deplacer/<id:slot_id>", methods=["GET", "POST"])
 @refill_on_lost_token
 def move_slot(token: str, slot_id: int) -> Response | str | tuple[str, int]:
     appointment = _changeable_or_redirect(token)

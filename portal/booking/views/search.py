@@ -16,6 +16,7 @@ from portal.booking.views.context import BookingPlace, booking_place, run_search
 from portal.extensions import db
 from portal.htmx import render
 from portal.network.models import Modality
+from portal.routing import bounded_id
 
 
 @bp.get("/rendez-vous")
@@ -66,12 +67,9 @@ def criteria_from(form: FilterForm) -> Criteria:
         Modality(form.modalite.data) if form.modalite.data and not form.modalite.errors else None
     )
     part = PartOfDay(form.moment.data) if form.moment.data and not form.moment.errors else None
-    site_id = None
-    if form.site.data:
-        if str(form.site.data).isdigit():
-            site_id = int(form.site.data)
-        else:
-            form.site.errors = [*form.site.errors, "invalid"]
+    site_id = bounded_id(form.site.data) if form.site.data else None
+    if form.site.data and site_id is None:
+        form.site.errors = [*form.site.errors, "invalid"]
     week = form.semaine.data if not form.semaine.errors else None
     return Criteria(modality=modality, site_id=site_id, part_of_day=part, week=week)
 

@@ -83,7 +83,7 @@ def create_provider() -> Response:
     return make_response(render_template(FORM_PAGE, form=form, provider=None), 422)
 
 
-@bp.get("/annuaire/<int:provider_id>")
+@bp.get("/annuaire/<id:provider_id>")
 @staff_required(StaffRole.MANAGER)
 def provider(provider_id: int) -> str:
     found = _provider(provider_id)
@@ -92,7 +92,7 @@ def provider(provider_id: int) -> str:
     return render_template(FORM_PAGE, form=form, provider=found)
 
 
-@bp.post("/annuaire/<int:provider_id>")
+@bp.post("/annuaire/<id:provider_id>")
 @staff_required(StaffRole.MANAGER)
 def update_provider(provider_id: int) -> Response:
     found = _provider(provider_id)
@@ -110,7 +110,7 @@ def update_provider(provider_id: int) -> Response:
     return make_response(render_template(FORM_PAGE, form=form, provider=found), 422)
 
 
-@bp.post("/annuaire/<int:provider_id>/activation")
+@bp.post("/annuaire/<id:provider_id>/activation")
 @staff_required(StaffRole.MANAGER)
 def toggle_provider(provider_id: int) -> Response:
     """Deactivate (it leaves the lists shown to people) or reactivate an organisation."""

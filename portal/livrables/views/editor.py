@@ -43,12 +43,13 @@ from portal.livrables.views.editor_text import (
     taken_over_message,
 )
 from portal.network.models import StaffMember, StaffRole
+from portal.routing import bounded_int
 
 PAGE = "livrables/editor.html"
 STATUS = "livrables/_partials/_autosave_status.html"
 
 
-@bp.get("/unites/<int:unit_id>/livrable")
+@bp.get("/unites/<id:unit_id>/livrable")
 @staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)
 def editor(unit_id: int) -> str:
     unit = _unit(unit_id, work=False)
@@ -57,13 +58,13 @@ def editor(unit_id: int) -> str:
     if livrable is None and can_work and unit.is_open:
         livrable = livrable_for(db.session, unit)  # first open: an empty draft, nothing pre-filled
         db.session.commit()
-    blanks = request.args.get("etapes", 0, type=int)
+    blanks = bounded_int(request.args.get("etapes"), minimum=0) or 0
     return render_template(
         PAGE, **editor_context(unit, livrable, can_work=can_work, blank_rows=blanks)
     )
 
 
-@bp.post("/unites/<int:unit_id>/livrable")
+@bp.post("/unites/<id:unit_id>/livrable")
 @staff_required(StaffRole.ADVISOR)
 def save(unit_id: int) -> Response:
     unit = _unit(unit_id, work=True)
@@ -102,7 +103,7 @@ def save(unit_id: int) -> Response:
     return redirect(_after_save(unit, action, content), code=303)
 
 
-@bp.post("/unites/<int:unit_id>/livrable/brouillon")
+@bp.post("/unites/<id:unit_id>/livrable/brouillon")
 @staff_required(StaffRole.ADVISOR)
 def autosave(unit_id: int) -> Response:
     """htmx: save what is in the form, answer the status line (and, out of band, the new
@@ -160,7 +161,8 @@ def _livrable(unit: Unit) -> Livrable:
 
 def _based_on() -> int:
     """The draft the form was loaded from; a missing one counts as stale."""
-    return request.form.get("based_on", -1, type=int)
+    based_on = bounded_int(request.form.get("based_on"), minimum=0)
+    return -1 if based_on is None else based_on
 
 
 def _last_saved_by(livrable: Livrable, unit: Unit) -> tuple[str, str]:

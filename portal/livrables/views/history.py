@@ -17,14 +17,14 @@ from portal.network.models import StaffRole
 PAGE = "livrables/history.html"
 
 
-@bp.get("/unites/<int:unit_id>/livrable/historique")
+@bp.get("/unites/<id:unit_id>/livrable/historique")
 @staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)
 def history(unit_id: int) -> str:
     _unit, livrable = _livrable(unit_id)
     return render_template(PAGE, **_context(livrable, revision=None))
 
 
-@bp.get("/unites/<int:unit_id>/livrable/historique/<int:revision_id>")
+@bp.get("/unites/<id:unit_id>/livrable/historique/<id:revision_id>")
 @staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)
 def revision(unit_id: int, revision_id: int) -> str:
     _unit, livrable = _livrable(unit_id)

@@ -54,7 +54,7 @@ PAGE = "livrables/signing.html"
 PANEL = "livrables/_partials/_signing.html"
 
 
-@bp.post("/unites/<int:unit_id>/livrable/imprimer")
+@bp.post("/unites/<id:unit_id>/livrable/imprimer")
 @staff_required(StaffRole.ADVISOR)
 def freeze(unit_id: int) -> Response | tuple[Response, int]:
     unit, livrable = _livrable(unit_id)
@@ -74,7 +74,7 @@ def freeze(unit_id: int) -> Response | tuple[Response, int]:
     return _back(unit)
 
 
-@bp.post("/unites/<int:unit_id>/livrable/reprendre")
+@bp.post("/unites/<id:unit_id>/livrable/reprendre")
 @staff_required(StaffRole.ADVISOR)
 def reopen(unit_id: int) -> Response | tuple[Response, int]:
     unit, livrable = _livrable(unit_id)
@@ -88,13 +88,13 @@ def reopen(unit_id: int) -> Response | tuple[Response, int]:
     return _back(unit)
 
 
-@bp.post("/unites/<int:unit_id>/livrable/signature-conseiller")
+@bp.post("/unites/<id:unit_id>/livrable/signature-conseiller")
 @staff_required(StaffRole.ADVISOR)
 def sign_advisor(unit_id: int) -> Response | tuple[Response, int]:
     return _sign(unit_id, SignatureParty.ADVISOR)
 
 
-@bp.post("/unites/<int:unit_id>/livrable/signature-beneficiaire")
+@bp.post("/unites/<id:unit_id>/livrable/signature-beneficiaire")
 @staff_required(StaffRole.ADVISOR)
 def sign_beneficiary(unit_id: int) -> Response | tuple[Response, int]:
     return _sign(unit_id, SignatureParty.BENEFICIARY)
@@ -139,7 +139,7 @@ def _sign(unit_id: int, who: SignatureParty) -> Response | tuple[Response, int]:
     return _back(unit)
 
 
-@bp.post("/unites/<int:unit_id>/livrable/scan")
+@bp.post("/unites/<id:unit_id>/livrable/scan")
 @staff_required(StaffRole.ADVISOR)
 def upload_scan(unit_id: int) -> Response | tuple[Response, int]:
     unit, livrable = _livrable(unit_id)
@@ -172,14 +172,14 @@ def upload_scan(unit_id: int) -> Response | tuple[Response, int]:
     return _back(unit)
 
 
-@bp.get("/livrables/versions/<int:version_id>.pdf")
+@bp.get("/livrables/versions/<id:version_id>.pdf")
 @staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)
 def version_pdf(version_id: int) -> Response:
     version = _version(version_id)
     return _file(version.pdf, "application/pdf", pdf_filename(version.livrable, version), True)
 
 
-@bp.get("/livrables/versions/<int:version_id>/copie-signee")
+@bp.get("/livrables/versions/<id:version_id>/copie-signee")
 @staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)
 def version_scan(version_id: int) -> Response:
     version = _version(version_id)

@@ -11,7 +11,6 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
@@ -20,6 +19,7 @@ from portal.advisor import reference_data as ref
 from portal.advisor.models import Unit
 from portal.advisor.reference import items
 from portal.extensions import db
+from portal.forms import PortalForm
 from portal.livrables import signing
 from portal.livrables.models import Livrable, LivrableVersion, SignatureParty
 from portal.livrables.signing import SigningErrorCode as Code
@@ -27,7 +27,7 @@ from portal.livrables.views import bp
 from portal.livrables.views.signing_text import DATE_CODES, MESSAGES
 
 
-class SignatureForm(FlaskForm):  # type: ignore[misc]
+class SignatureForm(PortalForm):
     class Meta:
         # Prefixed forms side by side: CSRFProtect checks every POST's `csrf_token` already.
         csrf = False
@@ -53,7 +53,7 @@ class BeneficiarySignatureForm(SignatureForm):
     )
 
 
-class ScanForm(FlaskForm):  # type: ignore[misc]
+class ScanForm(PortalForm):
     class Meta:
         csrf = False  # CSRFProtect checks every POST
 
