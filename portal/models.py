@@ -1,5 +1,18 @@
-"""Every model, imported once so that the metadata (and Alembic) sees all tables."""
+"""Every model, imported once so that the metadata (and Alembic) sees all tables, and every
+domain's personal-data declarations, so that the RGPD registry sees all columns."""
 
+# Each domain's personal-data declarations (portal/privacy/registry.py).
+import portal.advisor.personal_data
+import portal.auth.personal_data
+import portal.beneficiary.personal_data
+import portal.booking.personal_data
+import portal.directory.personal_data
+import portal.livrables.personal_data
+import portal.mail.personal_data
+import portal.network.personal_data
+import portal.orientation.personal_data
+import portal.privacy.personal_data
+import portal.satisfaction.personal_data  # noqa: F401
 from portal.advisor.models import (
     Dossier,
     DossierCounter,

@@ -31,7 +31,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
 from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.network.models import Operator, Site, StaffMember
-from portal.privacy.registry import ACCOMPANIMENT, DataKind, Erasure, Subject, declare
 
 
 class UnitKind(StrEnum):
@@ -277,49 +276,6 @@ class ReferenceItem(Base):
 
     def label(self, locale: str) -> str:
         return self.label_en if locale.startswith("en") else self.label_fr
-
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-declare(
-    Dossier,
-    subject=Subject.BENEFICIARY,
-    belongs_to="beneficiary_id",
-    other=tuple(c.name for c in Dossier.__table__.columns),
-)
-declare(
-    Unit,
-    subject=Subject.BENEFICIARY,
-    belongs_to="dossier_id",
-    personal={
-        "closure_trace": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK),
-        # Free text: the Annex 2 codes beside it stay, the words go.
-        "description_service": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK),
-    },
-    # The number, dates and Annex 2 codes that indicators and exported rows rely on.
-    other=tuple(
-        c.name
-        for c in Unit.__table__.columns
-        if c.name not in {"closure_trace", "description_service"}
-    ),
-)
-declare(
-    Interaction,
-    subject=Subject.BENEFICIARY,
-    belongs_to="unit_id",
-    personal={"notes": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK)},
-    other=(
-        "id",
-        "unit_id",
-        "advisor_id",
-        "appointment_id",
-        "occurred_on",
-        "contact_mode",
-        "service_type",
-        "duration_minutes",
-        "created_at",
-    ),
-)
-declare(ReferenceItem, subject=Subject.NOBODY, other=("list_name", "label_fr", "label_en"))
 
 
 __all__ = [

@@ -15,7 +15,6 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, StrEnumType, UTCDateTime, utcnow
-from portal.privacy.registry import SECURITY, DataKind, Erasure, Subject, declare
 
 
 class LoginAttempt(Base):
@@ -86,41 +85,5 @@ class StaffLink(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-_TRACES = "RETENTION_SIGN_IN_TRACE_DAYS"
-declare(
-    LoginAttempt,
-    subject=Subject.STAFF,
-    personal={
-        "email": SECURITY(DataKind.CONTACT, Erasure.KEEP, retention=_TRACES),
-        "remote_address": SECURITY(DataKind.CONNECTION, Erasure.KEEP, retention=_TRACES),
-    },
-    other=("id", "succeeded", "attempted_at"),
-)
-declare(
-    UserSession,
-    # Staff sessions name a member; the space's sessions name a beneficiary's address.
-    subject=Subject.BENEFICIARY,
-    email_column="email",
-    personal={"email": SECURITY(DataKind.CONTACT, Erasure.DELETE, retention=_TRACES)},
-    other=(
-        "id",
-        "kind",
-        "staff_member_id",
-        "created_at",
-        "last_seen_at",
-        "expires_at",
-        "revoked_at",
-    ),
-    secret=("key_sha256",),
-    erase_only=UserSession.kind == SessionKind.BENEFICIARY,
-)
-declare(
-    StaffLink,
-    subject=Subject.STAFF,
-    other=("id", "staff_member_id", "purpose", "created_at", "expires_at", "used_at"),
-    secret=("token_sha256",),
-)
 
 __all__ = ["LoginAttempt", "SessionKind", "StaffLink", "StaffLinkPurpose", "UserSession"]

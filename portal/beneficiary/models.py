@@ -8,7 +8,6 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
-from portal.privacy.registry import ACCOMPANIMENT, SECURITY, DataKind, Erasure, Subject, declare
 
 
 class SignInLink(Base):
@@ -35,27 +34,6 @@ class ClosureRequest(Base):
     text: Mapped[str] = mapped_column(Text)
     email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-declare(
-    SignInLink,
-    subject=Subject.BENEFICIARY,
-    email_column="email",
-    personal={"email": SECURITY(DataKind.CONTACT, Erasure.DELETE)},
-    other=("id", "next_path", "created_at", "expires_at", "used_at"),
-    secret=("token_sha256",),
-)
-declare(
-    ClosureRequest,
-    subject=Subject.BENEFICIARY,
-    belongs_to="unit_id",
-    personal={
-        "text": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK),
-        "email": ACCOMPANIMENT(DataKind.CONTACT, Erasure.PSEUDONYMISE),
-    },
-    other=("id", "unit_id", "created_at"),
-)
 
 
 __all__ = ["ClosureRequest", "SignInLink"]

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
 from portal.network.models import Operator
-from portal.privacy.registry import Subject, declare
 
 
 class Provider(Base):
@@ -53,14 +52,6 @@ class ProviderService(Base):
     )
     # A code of the « prestation » reference table.
     service_code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
-
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-declare(
-    Provider,
-    subject=Subject.NOBODY,
-    other=("name", "commune_name", "postal_code", "website", "phone", "email", "note"),
-)
 
 
 __all__ = ["Provider", "ProviderService"]

@@ -10,7 +10,6 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, SmallInteger, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
-from portal.privacy.registry import BOOKING, DataKind, Erasure, Subject, declare
 
 
 class OutboxStatus(StrEnum):
@@ -70,47 +69,3 @@ class OutboxAttachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
-
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-_MAIL = "mail_outbox"
-declare(
-    OutboxMessage,
-    subject=Subject.BENEFICIARY,
-    email_column="to_address",
-    personal={
-        "to_address": BOOKING(DataKind.CONTACT, Erasure.DELETE, retention=_MAIL),
-        "subject": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL),
-        # The person has the e-mails themselves; bodies may hold live links.
-        "body_text": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False),
-        "body_html": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False),
-        # The links' tokens, encrypted until the message is sent.
-        "sealed_secrets": BOOKING(
-            DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False
-        ),
-    },
-    other=(
-        "id",
-        "topic",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-        "created_at",
-        "sent_at",
-        "first_attempt_at",
-        "operator_id",
-        "body_purged_at",
-    ),
-    # A message still to send is left to the sender (it may be another operator's reminder).
-    erase_only=OutboxMessage.status != OutboxStatus.PENDING,
-)
-declare(
-    OutboxAttachment,
-    subject=Subject.BENEFICIARY,
-    belongs_to="message_id",
-    personal={
-        "content": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False)
-    },
-    other=("id", "message_id", "filename", "mimetype"),
-)

@@ -23,7 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
-from portal.privacy.registry import STAFF, DataKind, Erasure, Subject, declare
 
 
 class Modality(StrEnum):
@@ -204,40 +203,6 @@ class StaffMember(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
-
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-# An organisation's contact details are not personal data; a staff member's are.
-declare(
-    Operator,
-    subject=Subject.NOBODY,
-    other=("name", "website", "phone", "email", "postal_address"),
-)
-declare(
-    Site,
-    subject=Subject.NOBODY,
-    other=(
-        "name",
-        "street",
-        "postal_code",
-        "commune_insee",
-        "commune_name",
-        "access_note",
-        "phone",
-        "email",
-    ),
-)
-declare(SiteClosure, subject=Subject.NOBODY, other=("reason",))
-declare(
-    StaffMember,
-    subject=Subject.STAFF,
-    personal={
-        "email": STAFF(DataKind.CONTACT, Erasure.KEEP),
-        "full_name": STAFF(DataKind.IDENTITY, Erasure.KEEP),
-    },
-    other=("id", "operator_id", "role", "active", "created_at", "session_version"),
-    secret=("password_hash",),
-)
 
 
 __all__ = [

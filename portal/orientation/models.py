@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, utcnow
 from portal.orientation.rules import Route, Situation
-from portal.privacy.registry import Subject, declare
 from portal.reference import ContactMode, Motif
 
 
@@ -36,12 +35,3 @@ class OrientationContact(Base):
     work_lot_number: Mapped[int | None] = mapped_column(SmallInteger)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="fr")
-
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-# Explicitly anonymous: a UO0 contact names nobody (see the class's docstring).
-declare(
-    OrientationContact,
-    subject=Subject.NOBODY,
-    other=tuple(c.name for c in OrientationContact.__table__.columns),
-)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, StrEnumType, UTCDateTime
 from portal.network.models import StaffMember
-from portal.privacy.registry import Subject, declare
 
 
 class ErasureReason(StrEnum):
@@ -36,13 +35,5 @@ class ErasureRecord(Base):
 
     erased_by: Mapped[StaffMember | None] = relationship()
 
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-declare(
-    ErasureRecord,
-    subject=Subject.NOBODY,
-    # Dossier numbers without a name, an address or a birth date: nobody is named.
-    other=("unit_numbers", "reason"),
-)
 
 __all__ = ["ErasureReason", "ErasureRecord"]

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.advisor.models import Unit
 from portal.db import Base, UTCDateTime, utcnow
-from portal.privacy.registry import SATISFACTION, DataKind, Erasure, Subject, declare
 
 
 class Survey(Base):
@@ -33,26 +32,6 @@ class Survey(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     unit: Mapped[Unit] = relationship()
-
-
-# --- Personal data: this domain's part of the RGPD registry (portal/privacy/registry.py) ---
-declare(
-    Survey,
-    subject=Subject.BENEFICIARY,
-    belongs_to="unit_id",
-    # The marks stay (indicator 8.1); the words go.
-    personal={"comment": SATISFACTION(DataKind.FREE_TEXT, Erasure.BLANK)},
-    other=(
-        "id",
-        "unit_id",
-        "operator_id",
-        "closed_on",
-        "sent_at",
-        "answered_at",
-        "quality",
-        "usefulness",
-    ),
-)
 
 
 __all__ = ["Survey"]
