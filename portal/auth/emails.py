@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.auth.models import StaffLinkPurpose
-from portal.beneficiary.emails import bodies, current_language, public_url
+from portal.beneficiary.emails import bodies, current_language
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
 from portal.mail.services import enqueue_mail
 from portal.network.models import StaffMember
+from portal.urls import public_url
 
 _ENDPOINTS = {
     StaffLinkPurpose.RESET: "auth.new_password",

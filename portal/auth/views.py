@@ -33,6 +33,7 @@ from portal.auth.policies import current_staff, staff_required
 from portal.auth.services import AuthError, Throttle, TooManyAttempts, authenticate
 from portal.auth.sessions import open_session, revoke_session, revoke_staff_sessions
 from portal.clock import PARIS
+from portal.csrf import refill_on_lost_token
 from portal.db import utcnow
 from portal.extensions import db
 from portal.i18n import format_time_short, safe_next
@@ -128,6 +129,7 @@ def login() -> Response | str:
 
 
 @bp.post("/connexion")
+@refill_on_lost_token
 def sign_in() -> Response | tuple[str, int]:
     form = LoginForm()
     form.email.data = (form.email.data or "").strip()

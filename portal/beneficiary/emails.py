@@ -22,20 +22,12 @@ from portal.i18n import long_date
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
 from portal.mail.services import enqueue_mail
+from portal.urls import public_url
 
 
 def language(beneficiary: Beneficiary) -> str:
     languages = current_app.config["LANGUAGES"]
     return beneficiary.locale if beneficiary.locale in languages else languages[0]
-
-
-def public_url(endpoint: str, locale: str | None = None, **values: Any) -> str:
-    """An absolute link for an e-mail, outside any request: PUBLIC_BASE_URL and the route's
-    own path; `?lang=` opens the page in the person's language."""
-    if locale and locale != current_app.config["LANGUAGES"][0]:
-        values["lang"] = locale
-    path = current_app.url_map.bind("").build(endpoint, values)
-    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
 
 
 def bodies(template: str, subject: str, context: dict[str, Any]) -> tuple[str, str]:

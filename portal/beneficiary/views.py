@@ -51,6 +51,7 @@ from portal.extensions import db
 from portal.livrables.emails import TITLES, pdf_filename, scan_filename
 from portal.livrables.views.signing import file_response
 from portal.satisfaction.services import survey_token
+from portal.urls import public_url
 
 bp = Blueprint("space", __name__)
 
@@ -74,7 +75,7 @@ def request_link() -> Response | tuple[str, int]:
     locale = str(get_locale())
 
     def send(token: str) -> None:
-        link = emails.public_url("space.sign_in", locale, token=token)
+        link = public_url("space.sign_in", locale, token=token)
         emails.queue_sign_in_link(db.session, email=email, link=link, minutes=minutes)
 
     # The same work for a known and an unknown address (`request_sign_in_link`).

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from portal.beneficiary.emails import bodies, language, public_url
+from portal.beneficiary.emails import bodies, language
 from portal.i18n import long_date
 from portal.livrables.models import Livrable, LivrableKind, LivrableVersion
 from portal.mail.models import OutboxMessage
 from portal.mail.services import Attachment, enqueue_mail
+from portal.urls import public_url
 
 TITLES = {
     LivrableKind.ETAT_DES_LIEUX: _l("État des lieux partagé"),

@@ -1,8 +1,9 @@
 """The registry of personal-data columns (RGPD art. 30): each domain declares its own.
 
 A domain calls `declare(...)` once per table in its `personal_data.py` (imported by
-`portal/models.py`), naming, for every column of a table that holds a person's data, either what personal data it is (its kind, its
-purpose, what erasure does to it, the setting giving its retention) or that it is not personal.
+`portal/models.py`), naming, for every column of a table that holds a person's data, either
+what personal data it is (its kind, its purpose, what erasure does to it, the setting giving
+its retention) or that it is not personal.
 Export, erasure and the retention purge read this registry, never a list of their own, so a
 column declared here is exported and erased the day it is added.
 

@@ -17,10 +17,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import Unit
-from portal.beneficiary.emails import bodies, language, public_url
+from portal.beneficiary.emails import bodies, language
 from portal.i18n import long_date
 from portal.mail.services import enqueue_mail
 from portal.satisfaction.models import Survey
+from portal.urls import public_url
 
 SALT = "cep.satisfaction.survey"
 # A survey answered long after the closure says little about the service: the link works

@@ -157,6 +157,20 @@ def test_the_front_door_questionnaire_comes_back_filled_in(
     assert again.status_code == 303 and again.headers["Location"] == "/resultat"
 
 
+def test_a_staff_sign_in_with_a_lost_token_keeps_the_address_not_the_password(
+    strict: Flask,
+) -> None:
+    client = strict.test_client()
+    typed = {"email": "conseiller1@lot16.cep-demo.example", "password": "un mot de passe"}
+    response = client.post("/pro/connexion", data={**typed, "csrf_token": "expired.token"})
+    assert response.status_code == 422
+    assert FR in text_of(response.data)
+    html = response.data.decode()
+    assert 'value="conseiller1@lot16.cep-demo.example"' in html
+    assert "un mot de passe" not in html  # a password is never sent back
+    assert "CSRF" not in text_of(response.data)
+
+
 def test_a_marked_view_that_would_write_without_validating_is_stopped(strict: Flask) -> None:
     response = strict.test_client().post("/test-only/acts-without-validating")
     assert response.status_code == 400
