@@ -118,6 +118,8 @@ def test_the_privacy_page_names_controller_retention_rights_and_the_cnil(
         "3 ans après votre dernier contact",
         "5 ans après votre dernière activité",
         "7 jours après leur expiration",
+        "e-mails que nous vous envoyons : 30 jours après l'envoi",
+        "Les traces de connexion (adresse IP, tentatives, sessions) : 30 jours",
         "CNIL",
         "Télécharger mes données",
     ):
@@ -132,6 +134,7 @@ def test_the_privacy_page_reads_its_settings_and_speaks_english(app: Flask) -> N
         app.config["RETENTION_CONTACT_YEARS"] = 3
     assert "Personal data" in page
     assert "2 years after your last contact" in page
+    assert "Sign-in traces (IP address, attempts, sessions): 30 days." in page
     assert "Data Protection Officer" in page
 
 
