@@ -126,4 +126,16 @@ def load(instance_path: Path) -> dict[str, Any]:
         "BENEFICIARY_LINK_MINUTES": _int("BENEFICIARY_LINK_MINUTES", 30),
         "BENEFICIARY_LINKS_PER_HOUR": _int("BENEFICIARY_LINKS_PER_HOUR", 5),
         "BENEFICIARY_SESSION_HOURS": _int("BENEFICIARY_SESSION_HOURS", 12),
+        # --- e-signature (issue 11) ---
+        # The operator's seal, a PKCS#12 file (key and certificate chain) and its password.
+        # Empty: outside production, a throwaway demo CA and seal made in ESIGN_DEMO_DIR.
+        "ESIGN_PKCS12_PATH": os.environ.get("ESIGN_PKCS12_PATH", "").strip(),
+        "ESIGN_PKCS12_PASSWORD": os.environ.get("ESIGN_PKCS12_PASSWORD", ""),
+        "ESIGN_DEMO_DIR": os.environ.get("ESIGN_DEMO_DIR", str(instance_path / "esign")),
+        # An RFC 3161 timestamp server; empty: the evidence records the server's time, and
+        # says so on the certificate.
+        "ESIGN_TSA_URL": os.environ.get("ESIGN_TSA_URL", "").strip(),
+        # /verifier and POST /api/v1/verify read a copy up to this size (a sealed livrable
+        # weighs well under 1 MB; the request itself stays under MAX_CONTENT_LENGTH).
+        "ESIGN_VERIFY_MAX_BYTES": _int("ESIGN_VERIFY_MAX_BYTES", 10 * 1024 * 1024),
     }

@@ -3,6 +3,7 @@ deleted or moved behind the portal's back is found and named."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import date, timedelta
 
@@ -74,7 +75,7 @@ def test_the_paper_path_writes_every_step_to_one_chain(
     ]
     assert [e.sequence for e in events] == [1, 2, 3, 4]
     assert events[0].prev_hash == GENESIS
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(events))
     assert all(e.document_sha256 == version.content_sha256 for e in events)
     first, advisor_dates, person_dates, scan = events
     assert first.actor_kind == ActorKind.STAFF and first.actor_staff_id == advisor.id
