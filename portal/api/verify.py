@@ -24,8 +24,8 @@ def api_verify() -> tuple[Response, int]:
         data = read_upload()
     except UploadError as error:
         reason = "too_large" if error.status == 413 else "no_file"
-        body = {"result": "invalid", "reason": reason, "message": error.message}
-        return jsonify(body), error.status
+        refused = {"result": "invalid", "reason": reason, "message": error.message}
+        return jsonify(refused), error.status
     verdict = verify_copy(db.session, data)
     db.session.rollback()  # read only
     body: dict[str, object] = {

@@ -38,7 +38,7 @@ def read_upload() -> bytes:
         raise UploadError(too_large, 413) from None
     if upload is None or not upload.filename:
         raise UploadError(str(texts.NO_FILE), 400)
-    data = upload.read(limit + 1)
+    data = bytes(upload.read(limit + 1))
     if len(data) > limit:
         raise UploadError(too_large, 413)
     return data
