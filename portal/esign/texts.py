@@ -52,7 +52,7 @@ CHAIN = {
     True: _l("intact : chaque étape enregistrée par le portail est à sa place"),
     False: _l(
         "anomalie : le journal de preuve conservé par le portail ne correspond plus ; "
-        "l'opérateur en est averti"
+        "signalez-le à l'opérateur"
     ),
 }
 TIMESTAMPS = {

@@ -8,6 +8,7 @@ nothing more. `POST /api/v1/verify` gives the same answer in JSON (`portal.api.v
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, render_template, request
+from flask_babel import format_decimal
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -31,14 +32,18 @@ class UploadError(Exception):
 def read_upload() -> bytes:
     """The uploaded `file`, at most ESIGN_VERIFY_MAX_BYTES; UploadError otherwise."""
     limit = int(current_app.config["ESIGN_VERIFY_MAX_BYTES"])
-    too_large = str(texts.TOO_LARGE % {"size": limit // (1024 * 1024)})
+    size = format_decimal(limit / (1024 * 1024), format="#,##0.#")
+    too_large = str(texts.TOO_LARGE % {"size": size})
     try:
         upload: FileStorage | None = request.files.get("file")
     except RequestEntityTooLarge:
         raise UploadError(too_large, 413) from None
     if upload is None or not upload.filename:
         raise UploadError(str(texts.NO_FILE), 400)
-    data = bytes(upload.read(limit + 1))
+    try:
+        data = bytes(upload.read(limit + 1))
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file
     if len(data) > limit:
         raise UploadError(too_large, 413)
     return data
