@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.auth import views as auth_views
     from portal.beneficiary import views as space_views
     from portal.booking import views as booking_views
+    from portal.esign import views as esign_views
     from portal.livrables import views as livrable_views
     from portal.locator import views as locator_views
     from portal.mail import views as mail_views
@@ -64,9 +65,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(locator_views.bp)
     app.register_blueprint(api.bp)
     features = (auth_views, booking_views, mail_views, manage, advisor_views, livrable_views)
-    for feature in (*features, space_views, satisfaction_views, privacy_views):
+    for feature in (*features, space_views, satisfaction_views, privacy_views, esign_views):
         feature.init_app(app)
-    csrf.exempt(api.bp)  # read-only GET API
+    csrf.exempt(api.bp)  # no session, no cookie: the GETs and POST /verify change nothing
     cli.init_app(app)
     from portal import errors, security
     from portal.redact import mask_werkzeug_log

@@ -194,6 +194,18 @@ def load(instance_path: Path) -> dict[str, Any]:
         # « database is locked » (20 people booking one slot together are served in turn).
         "SQLITE_JOURNAL_MODE": os.environ.get("SQLITE_JOURNAL_MODE", "WAL"),
         "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 15_000),
+        # --- e-signature (issue 11) ---
+        # The operator's seal, a PKCS#12 file (key and certificate chain) and its password.
+        # Empty: outside production, a throwaway demo CA and seal made in ESIGN_DEMO_DIR.
+        "ESIGN_PKCS12_PATH": os.environ.get("ESIGN_PKCS12_PATH", "").strip(),
+        "ESIGN_PKCS12_PASSWORD": os.environ.get("ESIGN_PKCS12_PASSWORD", ""),
+        "ESIGN_DEMO_DIR": os.environ.get("ESIGN_DEMO_DIR", str(instance_path / "esign")),
+        # An RFC 3161 timestamp server; empty: the evidence records the server's time, and
+        # says so on the certificate.
+        "ESIGN_TSA_URL": os.environ.get("ESIGN_TSA_URL", "").strip(),
+        # /verifier and POST /api/v1/verify read a copy up to this size (a sealed livrable
+        # weighs well under 1 MB; the request itself stays under MAX_CONTENT_LENGTH).
+        "ESIGN_VERIFY_MAX_BYTES": _int("ESIGN_VERIFY_MAX_BYTES", 10 * 1024 * 1024),
     }
 
 

@@ -32,6 +32,7 @@ from portal.booking.models import (
     Slot,
 )
 from portal.directory.models import Provider, ProviderService
+from portal.esign.models import SealedDocument, SignatureChain, SignatureEvent
 from portal.livrables.models import (
     Livrable,
     LivrableRevision,
@@ -76,8 +77,11 @@ __all__ = [
     "ProviderService",
     "PurchaseOrder",
     "ReferenceItem",
+    "SealedDocument",
     "SignInLink",
     "Signature",
+    "SignatureChain",
+    "SignatureEvent",
     "SignedScan",
     "Site",
     "SiteClosure",

@@ -48,7 +48,7 @@ from portal.booking.tokens import manage_token
 from portal.clock import today_in_france
 from portal.db import utcnow
 from portal.extensions import db
-from portal.livrables.emails import TITLES, pdf_filename, scan_filename
+from portal.livrables.emails import TITLES, copy_pdf, pdf_filename, scan_filename
 from portal.livrables.views.signing import file_response
 from portal.satisfaction.services import survey_token
 from portal.urls import public_url
@@ -156,7 +156,8 @@ def sign_out_everywhere() -> Response:
 @bp.get("/mon-espace/documents/<id:version_id>.pdf")
 def document(version_id: int) -> Response:
     livrable, version = _owned_version(version_id)
-    return file_response(version.pdf, "application/pdf", pdf_filename(livrable, version), True)
+    pdf = copy_pdf(db.session, version)  # the sealed copy once signed
+    return file_response(pdf, "application/pdf", pdf_filename(livrable, version), True)
 
 
 @bp.get("/mon-espace/documents/<id:version_id>/copie-signee")

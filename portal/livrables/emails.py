@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from portal.beneficiary.emails import bodies, language
+from portal.esign.models import SealedDocument
 from portal.i18n import long_date
 from portal.livrables.models import Livrable, LivrableKind, LivrableVersion
 from portal.mail.models import OutboxMessage
@@ -37,13 +38,22 @@ def scan_filename(livrable: Livrable, version: LivrableVersion) -> str:
     return f"{FILE_STEMS[livrable.kind]}-{livrable.unit.number}-signe.{extension}"
 
 
+def copy_pdf(session: Session, version: LivrableVersion) -> bytes:
+    """The person's copy: the sealed PDF once the version is signed and sealed, else the
+    printed one (a version signed before sealing existed)."""
+    sealed = session.get(SealedDocument, version.id)
+    return sealed.pdf if sealed is not None else version.pdf
+
+
 def queue_signed_copy(
     session: Session, livrable: Livrable, version: LivrableVersion
 ) -> OutboxMessage:
     unit = livrable.unit
     beneficiary = unit.dossier.beneficiary
     locale = language(beneficiary)
-    attachments = [Attachment(pdf_filename(livrable, version), "application/pdf", version.pdf)]
+    attachments = [
+        Attachment(pdf_filename(livrable, version), "application/pdf", copy_pdf(session, version))
+    ]
     if version.scan is not None:
         attachments.append(
             Attachment(

@@ -6,7 +6,7 @@ approuvé » mention the beneficiary writes by hand, and the mediator of France 
 (CCTP 3.7). The same content and freeze time always print the same bytes.
 
 This module gathers what is printed, as plain values (`printed`); `pdf_layout` draws it
-and `pdf_text` keeps the text printable with the core PDF fonts (Windows-1252).
+and `pdf_text` keeps the text printable with the embedded Unicode font (DejaVu Sans).
 """
 
 from __future__ import annotations

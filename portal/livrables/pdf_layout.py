@@ -14,7 +14,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from portal.clock import PARIS
 from portal.livrables.models import LivrableKind
-from portal.livrables.pdf_text import clean, french_day
+from portal.livrables.pdf_text import FONT_FILES, clean, french_day
 from portal.mediation.rules import COMPLAINT_ACKNOWLEDGEMENT_DAYS, COMPLAINT_ANSWER_DAYS
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ TITLES = {
     LivrableKind.PROJET_PROFESSIONNEL: "Projet professionnel",
 }
 STEP_WIDTHS = (38, 52, 30, 24, 36)  # millimetres, 180 in all
-FONT = "Helvetica"
+FONT = "DejaVuSans"  # embedded, see pdf_text.FONT_FILES
 LINE = 5.0  # millimetres per line of body text
 
 
@@ -58,7 +58,8 @@ class _Document(FPDF):
     def __init__(self, doc: PrintedLivrable) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.doc = doc
-        self.core_fonts_encoding = "windows-1252"
+        for style, path in FONT_FILES.items():
+            self.add_font(FONT, style, str(path))
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=20)
         self.set_creation_date(doc.frozen_at)

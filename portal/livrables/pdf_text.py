@@ -1,14 +1,28 @@
-"""Text the printed livrable can carry: the core PDF fonts cover Windows-1252 only (French,
-œ, « », ’, €). Other characters become their closest Latin letter or « ? », so that no text
-the advisor typed can prevent the printing; dates are written out in French.
+"""Text the printed livrable can carry. The PDF embeds DejaVu Sans (`fonts/`, a subset per
+document), so French, œ, €, ’ and the names of people from overseas or abroad (« Nguyễn »,
+« Tĕvita ») print as typed: the SHA-256 covers the exact text, the paper shows it. Only a
+character the font has no glyph for (an emoji, a CJK ideogram) becomes its base letter or
+« ? », so that no text the advisor typed can prevent the printing; dates are written out in
+French.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from babel.dates import format_date
+from fontTools.ttLib import TTFont
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+# The family the layout uses, style → file (DejaVu Sans 2.37, licence in fonts/LICENSE).
+FONT_FILES = {
+    "": FONT_DIR / "DejaVuSans.ttf",
+    "B": FONT_DIR / "DejaVuSans-Bold.ttf",
+    "I": FONT_DIR / "DejaVuSans-Oblique.ttf",
+}
 
 
 def french_day(value: date) -> str:
@@ -16,8 +30,8 @@ def french_day(value: date) -> str:
 
 
 def clean(text: str) -> str:
-    """Text the core fonts can print: Windows-1252, no control characters; a character
-    outside it becomes its base Latin letter (« ő » → « o ») or « ? »."""
+    """Text the embedded font can print: no control characters; a character none of its
+    styles has a glyph for becomes its base letter (« 𝐀 » → « A ») or « ? »."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\t", " "))
     out = []
     for char in text:
@@ -31,11 +45,7 @@ def clean(text: str) -> str:
 
 
 def printable(char: str) -> bool:
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return ord(char) in _covered()
 
 
 def fallback(char: str) -> str:
@@ -47,4 +57,15 @@ def fallback(char: str) -> str:
     return base or "?"
 
 
-__all__ = ["clean", "fallback", "french_day", "printable"]
+@cache
+def _covered() -> frozenset[int]:
+    """The code points every style of the font draws (read once per process)."""
+    sets = []
+    for path in FONT_FILES.values():
+        font = TTFont(path, lazy=True)
+        sets.append(frozenset(font.getBestCmap()))
+        font.close()
+    return frozenset.intersection(*sets)
+
+
+__all__ = ["FONT_FILES", "clean", "fallback", "french_day", "printable"]

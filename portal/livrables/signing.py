@@ -28,6 +28,9 @@ from portal.advisor.closing import close_unit
 from portal.advisor.errors import UnitError, UnitErrorCode
 from portal.advisor.models import ClosureKind
 from portal.db import utcnow
+from portal.esign import paper as evidence
+from portal.esign.evidence import Origin
+from portal.events import LivrableSigned, publish
 from portal.livrables.content import content_hash
 from portal.livrables.models import (
     Livrable,
@@ -69,6 +72,7 @@ def freeze_for_signature(
     by: StaffMember,
     now: datetime,
     draft_number: int | None = None,
+    origin: Origin | None = None,
 ) -> LivrableVersion:
     """Print the draft for signature: a new version with a copy of the content, its hash and
     its PDF. Refused while the unit's Annex 2 data or the livrable's sections are missing.
@@ -102,11 +106,17 @@ def freeze_for_signature(
     session.add(version)
     livrable.status = LivrableStatus.FROZEN
     session.flush()
+    evidence.printed(session, version, by=by, origin=origin)
     return version
 
 
 def reopen_draft(
-    session: Session, livrable: Livrable, *, by: StaffMember, now: datetime
+    session: Session,
+    livrable: Livrable,
+    *,
+    by: StaffMember,
+    now: datetime,
+    origin: Origin | None = None,
 ) -> LivrableVersion:
     """Take the printed text back to the draft, as long as nobody signed it: its version is
     voided (kept, never reused) and the next printing makes a new one."""
@@ -120,6 +130,7 @@ def reopen_draft(
     livrable.status = LivrableStatus.DRAFT
     livrable.updated_by_id = by.id
     session.flush()
+    evidence.voided(session, version, by=by, origin=origin)
     return version
 
 
@@ -134,6 +145,7 @@ def record_signature(
     today: date,
     method: SignatureMethod = SignatureMethod.PAPER,
     reason: str | None = None,
+    origin: Origin | None = None,
 ) -> Signature:
     """Record one party's signature of the printed version (recorded again: corrected).
 
@@ -156,6 +168,7 @@ def record_signature(
     signature.recorded_by_id = by.id if by else None
     signature.closure_reason = closure_reason
     session.flush()
+    evidence.dates_recorded(session, signature, by=by, now=utcnow(), origin=origin)
     return signature
 
 
@@ -167,6 +180,7 @@ def attach_scan(
     data: bytes,
     by: StaffMember,
     max_bytes: int = SCAN_MAX_BYTES,
+    origin: Origin | None = None,
 ) -> SignedScan:
     """The scan of the paper both parties signed: PDF, JPEG or PNG (told by its first bytes,
     then opened whole), at most `max_bytes`. Every upload is kept, with its SHA-256, time and
@@ -183,6 +197,7 @@ def attach_scan(
     )
     version.scans.append(scan)
     session.flush()
+    evidence.scan_uploaded(session, scan, by=by, origin=origin)
     return scan
 
 
@@ -219,9 +234,11 @@ def complete_if_signed(
         raise SigningError(_FROM_UNIT_ERROR.get(error.code, SigningErrorCode.NOT_FROZEN)) from error
     livrable.status = LivrableStatus.SIGNED
     session.flush()
+    publish(session, LivrableSigned(livrable.id, version.id, utcnow()))  # esign seals it
     from portal.livrables.emails import queue_signed_copy
 
-    queue_signed_copy(session, livrable, version)
+    message = queue_signed_copy(session, livrable, version)
+    evidence.copy_delivered(session, version, message, now=utcnow())
     return True
 
 

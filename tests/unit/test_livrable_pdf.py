@@ -109,7 +109,7 @@ def test_the_same_content_prints_the_same_bytes() -> None:
     assert render(later) != render(BASE)
 
 
-def test_text_outside_windows_1252_never_prevents_the_printing() -> None:
+def test_text_the_font_cannot_draw_never_prevents_the_printing() -> None:
     odd = "Жанна 😀 中文 ő ﬁ œuvre « ok » ’ € \u200b\x07 " + "x" * 600
     doc = replace(
         BASE,
@@ -119,9 +119,28 @@ def test_text_outside_windows_1252_never_prevents_the_printing() -> None:
         services=(WishedService("Бilan", (("Организация", "Ville", True),), "Организация"),),
     )
     everything = flat(" ".join(pages(render(doc))))
-    assert "Zoë" in everything and "œuvre « ok » ’ €" in everything
-    assert "o fi" in everything  # « ő ﬁ » become their Latin letters
+    assert "Zoë Ørsted-Дмитриева" in everything and "œuvre « ok » ’ €" in everything
+    assert "Жанна 😀 ?? ő ﬁ" in everything  # only the ideograms have no glyph in the font
+    assert "Организация" in everything
     assert "Lu et approuvé" in everything
+
+
+def test_every_character_typed_in_french_or_a_name_from_overseas_prints_as_typed() -> None:
+    """The hash covers the exact text: the paper must show the exact text (no « ? »)."""
+    doc = replace(
+        BASE,
+        person_name="Thị Lan Nguyễn",
+        advisor_name="Tĕvita Fifita",
+        sections=(
+            ("Le projet d'évolution professionnelle", "Œuvre pour l’avenir : budget 12 € ; cœur."),
+            ("Analyse de la situation au regard du projet", "Ça « marche »… — oui."),
+        ),
+    )
+    texts = pages(render(doc))
+    everything = flat(" ".join(texts))
+    for typed in ("Œuvre", "12 €", "l’avenir", "cœur", "Nguyễn", "Tĕvita", "Ça « marche »… — oui"):
+        assert typed in everything, typed
+    assert "?" not in texts[0]
 
 
 def test_a_frozen_livrable_prints_its_operator_and_the_configured_mediator(

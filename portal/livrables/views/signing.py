@@ -31,6 +31,7 @@ from portal.advisor.policies import can_work_on_dossier, unit_or_404
 from portal.auth.policies import current_staff, staff_required
 from portal.clock import today_in_france
 from portal.db import utcnow
+from portal.esign.web import request_origin
 from portal.extensions import db
 from portal.htmx import render
 from portal.livrables import signing
@@ -64,6 +65,7 @@ def freeze(unit_id: int) -> Response | tuple[Response, int]:
             livrable,
             by=current_staff(),
             now=utcnow(),
+            origin=request_origin(),
         )
     except SigningError as error:
         db.session.rollback()
@@ -79,7 +81,9 @@ def freeze(unit_id: int) -> Response | tuple[Response, int]:
 def reopen(unit_id: int) -> Response | tuple[Response, int]:
     unit, livrable = _livrable(unit_id)
     try:
-        signing.reopen_draft(db.session, livrable, by=current_staff(), now=utcnow())
+        signing.reopen_draft(
+            db.session, livrable, by=current_staff(), now=utcnow(), origin=request_origin()
+        )
     except SigningError as error:
         db.session.rollback()
         return _refused(unit, livrable, MESSAGES[error.code])
@@ -126,6 +130,7 @@ def _sign(unit_id: int, who: SignatureParty) -> Response | tuple[Response, int]:
             by=current_staff(),
             today=today_in_france(),
             reason=form.motif_cloture.data if isinstance(form, BeneficiarySignatureForm) else None,
+            origin=request_origin(),
         )
         completed = signing.complete_if_signed(
             db.session, livrable, by=current_staff(), today=today_in_france()
@@ -159,6 +164,7 @@ def upload_scan(unit_id: int) -> Response | tuple[Response, int]:
             data=upload.read(limit + 1),
             by=current_staff(),
             max_bytes=limit,
+            origin=request_origin(),
         )
         completed = signing.complete_if_signed(
             db.session, livrable, by=current_staff(), today=today_in_france()

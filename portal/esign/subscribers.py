@@ -1,0 +1,52 @@
+"""What esign does when the domains below it publish: a signed livrable is sealed before
+its copy goes out (`portal.events.LivrableSigned`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from pyhanko.sign.timestamps import TimestampRequestError
+from sqlalchemy.orm import Session
+
+from portal.esign.certificates import SealSettings, SealUnavailableError
+from portal.esign.seal import SealError, seal_version
+from portal.events import LivrableSigned
+from portal.livrables.models import LivrableVersion
+
+
+def seal_settings(config: Mapping[str, Any]) -> SealSettings:
+    return SealSettings(
+        pkcs12_path=str(config["ESIGN_PKCS12_PATH"]),
+        pkcs12_password=str(config["ESIGN_PKCS12_PASSWORD"]),
+        tsa_url=str(config["ESIGN_TSA_URL"]),
+        demo_dir=Path(config["ESIGN_DEMO_DIR"]),
+        allow_demo=config["PORTAL_ENV"] != "production",
+        verify_url=f"{config['PUBLIC_BASE_URL']}/verifier",
+        mediator_url=str(config["MEDIATOR_URL"]),
+        mediator_address=str(config["MEDIATOR_POSTAL_ADDRESS"]),
+    )
+
+
+def seal_signed_livrable(session: Session, event: LivrableSigned) -> None:
+    """Seal the signed version. The unit's closure never waits on the seal: without a
+    certificate, or with a broken evidence chain, the copy goes out unsealed and the error is
+    logged; a timestamp server that does not answer leaves the server's time, said so."""
+    version = session.get(LivrableVersion, event.version_id)
+    assert version is not None
+    settings = seal_settings(current_app.config)
+    try:
+        try:
+            seal_version(session, version, settings=settings, now=event.at)
+        except TimestampRequestError:
+            current_app.logger.exception("RFC 3161 server %s failed: server time", settings.tsa_url)
+            plain = dataclasses.replace(settings, tsa_url="")
+            seal_version(session, version, settings=plain, now=event.at)
+    except (SealUnavailableError, SealError):
+        current_app.logger.exception("livrable version %s left unsealed", version.id)
+
+
+__all__ = ["seal_settings", "seal_signed_livrable"]

@@ -1,0 +1,69 @@
+"""The words people read about a verified copy, shared by /verifier and the API."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.esign.verify import Reason, Result
+from portal.livrables.models import LivrableKind, SignatureParty
+
+HEADLINES = {
+    Result.INTACT: _l("Document authentique et intact"),
+    Result.ALTERED: _l("Document modifié après sa signature"),
+    Result.UNKNOWN: _l("Document inconnu de ce portail"),
+    Result.INVALID: _l("Ce fichier n'est pas un PDF"),
+}
+MESSAGES = {
+    Reason.SEALED: _l(
+        "Ce document a été scellé par le portail CEP et pas un octet n'a changé depuis : "
+        "c'est bien l'exemplaire signé."
+    ),
+    Reason.CONTENT_CHANGED: _l(
+        "Ce fichier porte le cachet du portail, mais son contenu a été modifié après le "
+        "scellement : ce n'est pas l'exemplaire signé. Demandez l'original à la personne qui "
+        "vous l'a remis, ou à son opérateur."
+    ),
+    Reason.CHANGED_AFTER_SEAL: _l(
+        "Ce fichier porte le cachet du portail, mais il a été complété ou enregistré de "
+        "nouveau après le scellement : ce n'est plus l'exemplaire signé. Demandez l'original "
+        "à la personne qui vous l'a remis, ou à son opérateur."
+    ),
+    Reason.NO_SEAL: _l(
+        "Ce PDF ne porte aucun cachet électronique : il n'a pas été scellé par ce portail, "
+        "qui ne peut rien en dire."
+    ),
+    Reason.NOT_OURS: _l(
+        "Ce PDF porte un cachet électronique qui n'est pas celui de ce portail : nous ne "
+        "pouvons rien en dire."
+    ),
+    Reason.OTHER_CERTIFICATE: _l(
+        "Ce PDF imite un document du portail, mais il est scellé avec un autre certificat que "
+        "le sien : ce n'est pas un exemplaire du portail."
+    ),
+    Reason.NOT_PDF: _l("Choisissez le fichier PDF du document signé, tel qu'il vous a été remis."),
+    Reason.UNREADABLE: _l(
+        "Ce fichier se présente comme un PDF mais ne peut pas être lu : il est endommagé ou "
+        "n'est pas un PDF."
+    ),
+}
+NO_FILE = _l("Choisissez le fichier PDF à vérifier.")
+TOO_LARGE = _l("Ce fichier dépasse %(size)s Mo : un document signé du portail est bien plus léger.")
+CHAIN = {
+    True: _l("intact : chaque étape enregistrée par le portail est à sa place"),
+    False: _l(
+        "anomalie : le journal de preuve conservé par le portail ne correspond plus ; "
+        "signalez-le à l'opérateur"
+    ),
+}
+TIMESTAMPS = {
+    "rfc3161": _l("jeton d'horodatage d'un tiers (RFC 3161)"),
+    "server": _l("heure du serveur du portail (pas d'horodatage par un tiers)"),
+}
+PARTIES = {
+    SignatureParty.ADVISOR: _l("Le conseiller"),
+    SignatureParty.BENEFICIARY: _l("Le bénéficiaire"),
+}
+KINDS = {
+    LivrableKind.ETAT_DES_LIEUX: _l("État des lieux partagé (UO1)"),
+    LivrableKind.PROJET_PROFESSIONNEL: _l("Projet professionnel (UO2.1)"),
+}
