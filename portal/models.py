@@ -7,6 +7,7 @@ import portal.auth.personal_data
 import portal.beneficiary.personal_data
 import portal.booking.personal_data
 import portal.directory.personal_data
+import portal.esign.personal_data
 import portal.livrables.personal_data
 import portal.mail.personal_data
 import portal.network.personal_data
