@@ -17,6 +17,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pypdf import PdfWriter
 from sqlalchemy.orm import Session
 
+from portal.esign.asyncio_bridge import run
 from portal.esign.certificate_page import CertifiedEvent, EvidenceCertificate, render_certificate
 from portal.esign.certificates import SealSettings, load_signer
 from portal.esign.evidence import events_of, record_event, verify_chain
@@ -107,7 +108,8 @@ def _sign(document: bytes, signer: signers.SimpleSigner, tsa_url: str) -> bytes:
     )
     timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
     writer = IncrementalPdfFileWriter(BytesIO(document), strict=False)
-    output = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    output = run(pdf_signer.async_sign_pdf(writer))
     return bytes(output.getbuffer())
 
 

@@ -12,15 +12,18 @@ from enum import StrEnum
 from io import BytesIO
 
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.pdf_embedded import (
+    EmbeddedPdfSignature,
+    async_validate_pdf_signature,
+)
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import PARIS
+from portal.esign.asyncio_bridge import run
 from portal.esign.evidence import events_of, verify_chain
 from portal.esign.models import SealedDocument
 from portal.esign.seal import signature_facts
@@ -111,7 +114,7 @@ def _sealed_row(
 def _checked(session: Session, signature: EmbeddedPdfSignature, row: SealedDocument) -> Verdict:
     context = ValidationContext(trust_roots=[signature.signer_cert], allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, signer_validation_context=context)
+        status = run(async_validate_pdf_signature(signature, signer_validation_context=context))
     except (SignatureValidationError, PathBuildingError, ValueError):
         log.info("sealed copy of version %s fails validation", row.version_id, exc_info=True)
         return Verdict(Result.ALTERED, Reason.CONTENT_CHANGED)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.advisor.models import ClosureKind, Unit, UnitKind, UnitStatus
 from portal.advisor.rules import add_months
 from portal.clock import PARIS, today_in_france
+from portal.esign.models import SealedDocument
 from portal.livrables.models import (
     Livrable,
     LivrableKind,
@@ -491,7 +492,8 @@ def test_both_signatures_and_the_scan_close_the_unit_at_the_beneficiary_date(
     ).all()
     copy = next(m for m in messages if m.topic == f"livrable:{livrable.id}:signed")
     assert [a.mimetype for a in copy.attachments] == ["application/pdf", "application/pdf"]
-    assert copy.attachments[0].content == version.pdf
+    sealed = session.get(SealedDocument, version.id)  # the printed PDF, sealed (issue 11)
+    assert sealed is not None and copy.attachments[0].content == sealed.pdf
     assert copy.attachments[1].content == PDF
     assert "médiateur" in copy.body_text and "/mon-espace" in copy.body_text
     assert any(m.topic == f"survey:{survey.id}" for m in messages)

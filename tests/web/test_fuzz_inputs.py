@@ -207,6 +207,9 @@ def cases(known: dict[str, str]) -> list[Case]:
         Case("space.sign_out", "POST", "/mon-espace/deconnexion", {}),
         Case("space.confirm_sign_in", "POST", "/mon-espace/connexion", {"token": "abc"}),
         Case("space.sign_out_everywhere", "POST", "/mon-espace/deconnexion-partout", {}),
+        Case("esign.verify_page", "GET", "/verifier", {"lang": "fr"}),
+        Case("esign.verify_form", "POST", "/verifier", {"file": "pas un PDF"}),
+        Case("api.api_verify", "POST", "/api/v1/verify", {"file": "pas un PDF"}),
         Case("privacy.notice", "GET", "/donnees-personnelles", {"lang": "fr"}),
         Case("privacy.export", "GET", "/mon-espace/mes-donnees.json", {"lang": "fr"}),
         Case(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from portal.advisor.models import ClosureKind, Unit, UnitKind, UnitStatus
 from portal.clock import today_in_france
+from portal.esign.models import SealedDocument
 from portal.extensions import db
 from portal.livrables.models import Livrable, LivrableKind, LivrableStatus
 from portal.mail.models import OutboxMessage
@@ -158,7 +159,9 @@ def test_the_whole_paper_path_closes_the_unit_and_sends_the_copy(app: Flask, cas
             )
         )
         assert copy is not None
-        assert [a.content for a in copy.attachments] == [version.pdf, SCAN]
+        sealed = db.session.get(SealedDocument, version_id)  # the printed PDF, sealed
+        assert sealed is not None
+        assert [a.content for a in copy.attachments] == [sealed.pdf, SCAN]
         assert sha256 in copy.body_text
     scan = client.get(f"/pro/livrables/versions/{version_id}/copie-signee")
     assert scan.status_code == 200 and scan.data == SCAN
