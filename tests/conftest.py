@@ -64,10 +64,10 @@ def make_app(database_url: str, instance: Path, **extra: object) -> Flask:
     return create_app(config)
 
 
-@pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    _reset(database_url)
-    application = make_app(database_url, tmp_path_factory.mktemp("instance"))
+def demo_app(database_url: str, instance: Path) -> Iterator[Flask]:
+    """An application on `database_url`, migrated, with the demo network and its slots;
+    its connections closed after use. For the suite's `app` and any second database."""
+    application = make_app(database_url, instance)
     with application.app_context():
         cfg = alembic_config()
         cfg.attributes["app"] = application
@@ -86,6 +86,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         from portal.extensions import db
 
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    _reset(database_url)
+    yield from demo_app(database_url, tmp_path_factory.mktemp("instance"))
 
 
 @pytest.fixture

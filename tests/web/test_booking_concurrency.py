@@ -12,13 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from alembic import command
 from flask import Flask
 from sqlalchemy import delete, func, select
 
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, Slot
-from portal.cli import alembic_config
-from tests.conftest import make_app
+from tests.conftest import demo_app
 
 CONTENDERS = 50
 SQLITE_CONTENDERS = 20
@@ -103,25 +101,7 @@ def sqlite_app(
         yield app
         return
     folder: Path = tmp_path_factory.mktemp("sqlite-race")
-    application = make_app(f"sqlite:///{folder / 'race.sqlite3'}", folder)
-    with application.app_context():
-        cfg = alembic_config()
-        cfg.attributes["app"] = application
-        command.upgrade(cfg, "head")
-        from portal.booking.slots import materialise_slots
-        from portal.clock import today_in_france
-        from portal.demo import load_demo
-        from portal.extensions import db
-
-        load_demo(db.session)
-        db.session.commit()
-        materialise_slots(db.session, today=today_in_france())
-        db.session.commit()
-    yield application
-    with application.app_context():
-        from portal.extensions import db
-
-        db.engine.dispose()
+    yield from demo_app(f"sqlite:///{folder / 'race.sqlite3'}", folder)
 
 
 def test_twenty_simultaneous_bookings_on_sqlite_give_one_winner_and_no_500(
