@@ -29,6 +29,16 @@ class LivrableSigned:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class VersionVoided:
+    """A printed version went back to the draft before the beneficiary signed it."""
+
+    livrable_id: int
+    version_id: int
+    at: datetime
+    by_staff_id: int
+
+
 def subscribe(event_type: type, subscriber: Subscriber) -> None:
     """Idempotent: an application factory run twice (tests) subscribes once."""
     listeners = _subscribers.setdefault(event_type, [])
@@ -41,4 +51,4 @@ def publish(session: Session, event: object) -> None:
         subscriber(session, event)
 
 
-__all__ = ["LivrableSigned", "publish", "subscribe"]
+__all__ = ["LivrableSigned", "VersionVoided", "publish", "subscribe"]

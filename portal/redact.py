@@ -1,8 +1,9 @@
 """No secrets in logs: the tokens that sit in some URLs are masked in every log line.
 
 A manage link (`/rendez-vous/gerer/<token>`), a beneficiary sign-in link
-(`/mon-espace/connexion/<token>`) and a survey link (`/enquete/<token>`) open someone's
-appointment, space or answers to whoever holds them. Access logs are kept, copied and read
+(`/mon-espace/connexion/<token>`), a survey link (`/enquete/<token>`) and a signing link
+(`/signer/<token>`) open someone's appointment, space, answers or livrable to whoever holds
+them. Access logs are kept, copied and read
 by more people than the portal's database: the request line, the Referer and any other
 logged header get the token replaced by MASK. Used by werkzeug's development server (a
 logging filter) and by gunicorn's access log (`gunicorn.conf.py`).
@@ -22,6 +23,7 @@ TOKEN_PATHS = (
     "/enquete/",
     "/pro/mot-de-passe/",
     "/pro/connexion/lien/",
+    "/signer/",
 )
 
 _IN_PATH = re.compile(

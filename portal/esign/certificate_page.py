@@ -36,6 +36,7 @@ EVENT_LABELS = {
     EventKind.SCAN_UPLOADED: "Exemplaire signé numérisé versé au dossier",
     EventKind.PAPER_COPY_REQUESTED: "Exemplaire papier demandé par courrier",
     EventKind.VOIDED: "Version annulée avant signature",
+    EventKind.METHOD_CHOSEN: "Méthode de signature choisie",
 }
 
 

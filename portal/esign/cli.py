@@ -1,11 +1,14 @@
-"""`flask cep verify-evidence`: check every signature evidence chain (or one version's)."""
+"""`flask cep verify-evidence`: check every signature evidence chain (or one version's).
+`flask cep expire-signature-requests`: end the online requests past their unit's deadline."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
+from portal.clock import now
 from portal.esign.evidence import verify_all
+from portal.esign.online import expire_requests
 from portal.extensions import db
 
 
@@ -28,5 +31,15 @@ def verify_evidence(version_id: int | None) -> None:
         raise SystemExit(1)
 
 
+@click.command("expire-signature-requests")
+@with_appcontext
+def expire_signature_requests() -> None:
+    """Idempotent, safe from cron on several hosts: each request is locked, then ended."""
+    count = expire_requests(db.session, now=now())
+    db.session.commit()
+    click.echo(f"{count} signature requests expired")
+
+
 def register(group: click.Group) -> None:
     group.add_command(verify_evidence)
+    group.add_command(expire_signature_requests)

@@ -13,9 +13,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
+from portal.booking.models import Beneficiary
 from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.livrables.models import LivrableVersion
 
@@ -41,6 +42,7 @@ class EventKind(StrEnum):
     SCAN_UPLOADED = "scan_uploaded"
     PAPER_COPY_REQUESTED = "paper_copy_requested"  # a copy by post (CCTP 2.1.2)
     VOIDED = "voided"  # taken back to the draft before anyone signed
+    METHOD_CHOSEN = "method_chosen"  # « en ligne » or « sur papier », by the advisor
 
 
 class ActorKind(StrEnum):
@@ -111,6 +113,55 @@ class SealedDocument(Base):
     version: Mapped[LivrableVersion] = relationship()
 
 
+class RequestStatus(StrEnum):
+    PENDING = "pending"  # waiting for the beneficiary's signature
+    SIGNED = "signed"
+    WITHDRAWN = "withdrawn"  # a new version, a switch to paper, or the advisor took it back
+    EXPIRED = "expired"  # the unit's deadline passed
+
+
+class SigningPlace(StrEnum):
+    REMOTE = "remote"  # a link by e-mail, the code by SMS (or e-mail)
+    IN_SESSION = "in_session"  # on the advisor's screen or the person's phone (QR code)
+
+
+class SignatureRequest(Base):
+    """The beneficiary's online signature asked for one version: the link, the one-time
+    code, its limits. The token of the link is never stored: it is signed from `id` and
+    `nonce` (`portal.esign.codes.request_token`); the code only as an HMAC."""
+
+    __tablename__ = "signature_request"
+    __table_args__ = (Index("ix_signature_request_version_id_status", "version_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("livrable_version.id"))
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"))
+    place: Mapped[SigningPlace] = mapped_column(StrEnumType(SigningPlace, 15))
+    status: Mapped[RequestStatus] = mapped_column(
+        StrEnumType(RequestStatus, 10), default=RequestStatus.PENDING
+    )
+    nonce: Mapped[str] = mapped_column(String(32))
+    # Chosen by the advisor with the request: the voluntary reason the unit closes with.
+    closure_reason: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    # The end of the unit's deadline day (Europe/Paris): the link works until then.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The code in force: HMAC-SHA256 (never the code), where it went, until when, tries.
+    code_hmac: Mapped[str | None] = mapped_column(String(64))
+    code_channel: Mapped[str | None] = mapped_column(String(10))  # "sms" | "email"
+    code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    code_failures: Mapped[int] = mapped_column(default=0)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    version: Mapped[LivrableVersion] = relationship()
+    beneficiary: Mapped[Beneficiary] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+
 class AppendOnlyError(RuntimeError):
     pass
 
@@ -125,7 +176,10 @@ __all__ = [
     "ActorKind",
     "AppendOnlyError",
     "EventKind",
+    "RequestStatus",
     "SealedDocument",
     "SignatureChain",
     "SignatureEvent",
+    "SignatureRequest",
+    "SigningPlace",
 ]

@@ -52,9 +52,12 @@ def dates_recorded(
     by: StaffMember | None,
     now: datetime,
     origin: Origin | None,
+    identification: str | None = None,
 ) -> SignatureEvent:
-    """A party's handwritten signature as recorded by the advisor (again: corrected)."""
+    """A party's handwritten signature as recorded by the advisor (again: corrected), or a
+    party's online signature with how they were identified."""
     paper = signature.method == SignatureMethod.PAPER
+    extra = {"identification": identification} if identification else {}
     return record_event(
         session,
         version=signature.version,
@@ -68,6 +71,7 @@ def dates_recorded(
             "signed_on": signature.signed_on.isoformat(),
             "signer_name": signature.signer_name,
             "closure_reason": signature.closure_reason,
+            **extra,
         },
     )
 

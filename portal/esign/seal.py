@@ -15,7 +15,7 @@ from pyhanko.sign.general import find_unique_cms_attribute
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pypdf import PdfWriter
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal.esign.asyncio_bridge import run
 from portal.esign.certificate_page import CertifiedEvent, EvidenceCertificate, render_certificate
@@ -182,10 +182,25 @@ def _identification(version: LivrableVersion) -> tuple[str, ...]:
         )
     if SignatureMethod.ELECTRONIC in methods:
         lines.append(
-            "Signature en ligne : lien personnel à usage unique et code de confirmation à "
-            "usage unique, mention « Lu et approuvé » saisie et consentement exprès."
+            "Signature en ligne : le conseiller confirme la sienne par son mot de passe ; le "
+            "bénéficiaire ouvre un lien personnel (envoyé par e-mail, ou présenté pendant "
+            "l'entretien), reçoit un code à six chiffres à usage unique valable 10 minutes "
+            "(par SMS au numéro du dossier, ou par e-mail s'il n'a pas de mobile), saisit la "
+            "mention « Lu et approuvé » et son nom, et donne son consentement exprès."
         )
+        channels = sorted(
+            {str(e.detail.get("channel")) for e in version_events(version) if e.detail}
+            & {"sms", "email"}
+        )
+        if channels:
+            said = " et ".join("SMS" if c == "sms" else "e-mail" for c in channels)
+            lines.append(f"Canal du code de confirmation pour cette version : {said}.")
     return tuple(lines)
+
+
+def version_events(version: LivrableVersion) -> list[SignatureEvent]:
+    session = object_session(version)
+    return events_of(session, version.id) if session is not None else []
 
 
 def _certified(session: Session, event: SignatureEvent) -> CertifiedEvent:
@@ -216,7 +231,26 @@ def _detail(event: SignatureEvent) -> str:
     if event.kind == EventKind.SCAN_UPLOADED:
         return f"copie numérisée, SHA-256 {detail.get('sha256', '')}"
     if event.kind == EventKind.COPY_DELIVERED:
+        if detail.get("channel") == "post":
+            return "exemplaire papier envoyé par courrier"
         return "par e-mail et dans son espace personnel"
+    if event.kind == EventKind.REQUESTED:
+        return "pendant l'entretien" if detail.get("place") == "in_session" else "à distance"
+    if event.kind == EventKind.CODE_SENT:
+        channel = "par SMS" if detail.get("channel") == "sms" else "par e-mail"
+        return f"{channel} au {detail.get('to', '')}"
+    if event.kind == EventKind.CODE_FAILED:
+        return f"essais restants : {detail.get('tries_left', '?')}"
+    if event.kind == EventKind.CONSENT_GIVEN:
+        return f"mention « {detail.get('mention', '')} », nom saisi « {detail.get('name', '')} »"
+    if event.kind == EventKind.METHOD_CHOSEN:
+        return "en ligne" if detail.get("method") == "electronic" else "sur papier"
+    if event.kind == EventKind.REQUEST_WITHDRAWN:
+        return {
+            "new_version": "le document a été modifié",
+            "new_request": "remplacée par une nouvelle demande",
+            "paper": "passage à la signature sur papier",
+        }.get(str(detail.get("why")), "retirée par le conseiller")
     return ""
 
 

@@ -72,7 +72,10 @@ def message(verdict: Verdict) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from portal.esign import sign_views, staff_views  # noqa: F401 (their routes join `bp`)
+
     app.register_blueprint(bp)
+    staff_views.init_app(app)
     app.jinja_env.globals["verdict_message"] = message
     subscribe(LivrableSigned, seal_signed_livrable)
 

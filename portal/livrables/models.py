@@ -47,7 +47,7 @@ class SignatureParty(StrEnum):
 
 class SignatureMethod(StrEnum):
     PAPER = "paper"
-    ELECTRONIC = "electronic"  # later issue: online signature with its evidence
+    ELECTRONIC = "electronic"  # online: password, then link and one-time code (portal.esign)
 
 
 class Livrable(Base):
@@ -114,6 +114,10 @@ class LivrableVersion(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     frozen_by_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    # How this version is signed, chosen by the advisor (switchable while nobody signed).
+    method: Mapped[SignatureMethod] = mapped_column(
+        StrEnumType(SignatureMethod, 15), default=SignatureMethod.PAPER, server_default="paper"
+    )
     # Set when the advisor takes the text back to edit before anyone signed it.
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -30,7 +30,7 @@ from portal.advisor.models import ClosureKind
 from portal.db import utcnow
 from portal.esign import paper as evidence
 from portal.esign.evidence import Origin
-from portal.events import LivrableSigned, publish
+from portal.events import LivrableSigned, VersionVoided, publish
 from portal.livrables.content import content_hash
 from portal.livrables.models import (
     Livrable,
@@ -77,7 +77,7 @@ def freeze_for_signature(
     """Print the draft for signature: a new version with a copy of the content, its hash and
     its PDF. Refused while the unit's Annex 2 data or the livrable's sections are missing.
     `draft_number`, when given, is the draft the advisor saw (a newer save is refused)."""
-    _lock(session, livrable)
+    lock_livrable(session, livrable)
     if livrable.status != LivrableStatus.DRAFT:
         raise SigningError(SigningErrorCode.NOT_DRAFT)
     unit = livrable.unit
@@ -94,9 +94,12 @@ def freeze_for_signature(
     from portal.livrables.pdf import livrable_pdf
 
     pdf = livrable_pdf(session, livrable, number=number, sha256=sha256, at=now, content=content)
+    previous = livrable.versions[-1] if livrable.versions else None
     version = LivrableVersion(
         livrable=livrable,
         number=number,
+        # The advisor's choice of method carries over to the corrected text.
+        method=previous.method if previous is not None else SignatureMethod.PAPER,
         content=content,
         content_sha256=sha256,
         pdf=pdf,
@@ -120,7 +123,7 @@ def reopen_draft(
 ) -> LivrableVersion:
     """Take the printed text back to the draft, as long as nobody signed it: its version is
     voided (kept, never reused) and the next printing makes a new one."""
-    _lock(session, livrable)
+    lock_livrable(session, livrable)
     version = livrable.current_version
     if livrable.status != LivrableStatus.FROZEN or version is None:
         raise SigningError(SigningErrorCode.NOT_FROZEN)
@@ -131,6 +134,7 @@ def reopen_draft(
     livrable.updated_by_id = by.id
     session.flush()
     evidence.voided(session, version, by=by, origin=origin)
+    publish(session, VersionVoided(livrable.id, version.id, now, by.id))  # esign withdraws
     return version
 
 
@@ -146,13 +150,18 @@ def record_signature(
     method: SignatureMethod = SignatureMethod.PAPER,
     reason: str | None = None,
     origin: Origin | None = None,
+    identification: str | None = None,
 ) -> Signature:
     """Record one party's signature of the printed version (recorded again: corrected).
 
     Its date is neither before the engagement nor before the printing, nor in the future;
     the beneficiary's is not after the unit's deadline either, since the unit closes on it.
-    The closure reason is chosen with the beneficiary's signature (voluntary codes only)."""
+    The closure reason is chosen with the beneficiary's signature (voluntary codes only).
+    `method` must be the version's (`LivrableVersion.method`); `identification` says, for the
+    evidence, how an online signer was identified."""
     livrable = _signable(session, version)
+    if method != version.method:
+        raise SigningError(SigningErrorCode.WRONG_METHOD)
     unit = livrable.unit
     beneficiary = party == SignatureParty.BENEFICIARY
     check_date(signed_on, version, unit, today, beneficiary=beneficiary)
@@ -168,7 +177,9 @@ def record_signature(
     signature.recorded_by_id = by.id if by else None
     signature.closure_reason = closure_reason
     session.flush()
-    evidence.dates_recorded(session, signature, by=by, now=utcnow(), origin=origin)
+    evidence.dates_recorded(
+        session, signature, by=by, now=utcnow(), origin=origin, identification=identification
+    )
     return signature
 
 
@@ -213,7 +224,7 @@ def complete_if_signed(
     unit closes at the beneficiary's signature date, and the beneficiary gets their copy by
     e-mail and in their space. `reason` defaults to the one chosen with the beneficiary's
     signature. False (nothing changed) while something is still missing."""
-    _lock(session, livrable)
+    lock_livrable(session, livrable)
     version = livrable.current_version
     if livrable.status != LivrableStatus.FROZEN or version is None or not is_complete(version):
         return False
@@ -253,7 +264,7 @@ _FROM_UNIT_ERROR = {
 }
 
 
-def _lock(session: Session, livrable: Livrable) -> None:
+def lock_livrable(session: Session, livrable: Livrable) -> None:
     """One transition at a time on a livrable (two advisors, two tabs): re-read its row
     locked on PostgreSQL (SQLite writes one transaction at a time anyway)."""
     if livrable.id is not None:
@@ -265,7 +276,7 @@ def _lock(session: Session, livrable: Livrable) -> None:
 
 def _signable(session: Session, version: LivrableVersion) -> Livrable:
     livrable = version.livrable
-    _lock(session, livrable)
+    lock_livrable(session, livrable)
     if not livrable.unit.is_open:
         raise SigningError(SigningErrorCode.UNIT_CLOSED)
     if livrable.status != LivrableStatus.FROZEN:
@@ -291,6 +302,7 @@ __all__ = [
     "freeze_day",
     "freeze_for_signature",
     "is_complete",
+    "lock_livrable",
     "missing_for_printing",
     "needs_scan",
     "record_signature",

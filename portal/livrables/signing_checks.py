@@ -47,6 +47,7 @@ class SigningErrorCode(StrEnum):
     DATE_BEFORE_FREEZE = "date_before_freeze"  # signed before it was printed
     DATE_AFTER_DEADLINE = "date_after_deadline"  # the beneficiary, after the unit's deadline
     SIGNER_NAME_MISSING = "signer_name_missing"
+    WRONG_METHOD = "wrong_method"  # a paper signature on a version to sign online, or back
     REASON_NOT_VOLUNTARY = "reason_not_voluntary"  # « abandon » is the system's to record
     SCAN_EMPTY = "scan_empty"
     SCAN_TOO_LARGE = "scan_too_large"
@@ -90,17 +91,21 @@ def missing_for_printing(livrable: Livrable) -> Missing:
 def needs_scan(version: LivrableVersion) -> bool:
     """The one rule that tells paper apart: a paper signature is proven by the scan of the
     signed copy; an online signature carries its own evidence."""
-    return not version.signatures or any(
-        s.method == SignatureMethod.PAPER for s in version.signatures
-    )
+    return version.method == SignatureMethod.PAPER
 
 
 def can_reopen(livrable: Livrable) -> bool:
+    """The printed text goes back to the draft while the beneficiary has not signed it: on
+    paper, while nobody signed; online, even after the advisor's own signature (the request
+    sent to the person is then withdrawn, and they are told)."""
     version = livrable.current_version
     return (
         livrable.status == LivrableStatus.FROZEN
         and version is not None
-        and not version.signatures
+        and not any(
+            s.party == SignatureParty.BENEFICIARY or s.method == SignatureMethod.PAPER
+            for s in version.signatures
+        )
         and version.scan is None
     )
 

@@ -241,7 +241,11 @@ def _back(unit: Unit) -> Response:
     return redirect(url_for("livrables.editor", unit_id=unit.id, _anchor="signature"), code=303)
 
 
-def _refused(unit: Unit, livrable: Livrable, message: Any, **given: Any) -> tuple[Response, int]:
+def refused(
+    unit: Unit, livrable: Livrable, message: Any, online: Any = None, **given: Any
+) -> tuple[Response, int]:
+    """The panel on its own page, with the reason, what was typed and status 422 (`online`:
+    the online part of the panel, `portal.esign.panel.OnlinePanel`, with its forms)."""
     db.session.refresh(livrable)
     can_work = can_work_on_dossier(current_staff(), unit.dossier)
     panel = signing_panel(
@@ -256,5 +260,9 @@ def _refused(unit: Unit, livrable: Livrable, message: Any, **given: Any) -> tupl
         can_work=can_work,
         kind_title=TITLES[livrable.kind],
         person=unit.dossier.beneficiary,
+        online=online,
     )
     return page, 422
+
+
+_refused = refused

@@ -115,8 +115,9 @@ def signing_panel(livrable: Livrable, unit: Unit, can_work: bool, **given: Any) 
     )
 
 
-def reason_choices(form: BeneficiarySignatureForm) -> None:
-    """The voluntary closure reasons: « abandon » is the system's to record."""
+def reason_choices(form: Any) -> None:
+    """The voluntary closure reasons of a form's `motif_cloture` (paper or online): « abandon »
+    is the system's to record."""
     locale = str(get_locale())
     form.motif_cloture.choices = [SelectChoice("", _("Choisissez…"))] + [
         SelectChoice(item.code, item.label(locale))

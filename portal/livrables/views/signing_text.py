@@ -44,6 +44,10 @@ MESSAGES = {
         "au plus tard ce jour-là."
     ),
     Code.SIGNER_NAME_MISSING: _l("Indiquez le nom de la personne qui a signé."),
+    Code.WRONG_METHOD: _l(
+        "Ce document se signe selon l'autre méthode choisie (en ligne ou sur papier) : "
+        "changez de méthode avant d'enregistrer cette signature."
+    ),
     Code.REASON_NOT_VOLUNTARY: _l("Choisissez un motif de clôture volontaire."),
     Code.SCAN_EMPTY: _l("Ce fichier est vide."),
     Code.SCAN_TOO_LARGE: _l("Ce fichier est trop volumineux."),
