@@ -39,6 +39,7 @@ def queue_link(session: Session, request: SignatureRequest) -> OutboxMessage:
         context = {
             "beneficiary": person,
             "advisor": unit.advisor,
+            "operator": unit.operator,
             "title": title,
             "link": link,
             "deadline": long_date(unit.deadline),
@@ -103,6 +104,7 @@ def queue_withdrawn(session: Session, request: SignatureRequest, why: str) -> Ou
         context = {
             "beneficiary": person,
             "advisor": unit.advisor,
+            "operator": unit.operator,
             "title": title,
             "new_version": why == "new_version",
             "paper": why == "paper",

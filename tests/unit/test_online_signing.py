@@ -112,7 +112,7 @@ def test_the_beneficiary_signs_with_the_code_and_the_unit_closes_that_day(
     version = request_.version
     unit = version.livrable.unit
     assert version.livrable.status == LivrableStatus.SIGNED
-    assert (unit.closed_on, unit.closure_reason) == (today, REASON)
+    assert (unit.closed_on, unit.motif_cloture) == (today, REASON)
     person = version.signature_of(SignatureParty.BENEFICIARY)
     assert person is not None and person.method == SignatureMethod.ELECTRONIC
     assert request_.status == RequestStatus.SIGNED and request_.code_hmac is None
@@ -194,7 +194,7 @@ def test_a_code_lasts_ten_minutes(
     app: Flask, session: Session, request_: SignatureRequest, clock: Any
 ) -> None:
     sent = online.send_code(session, request_, secret_key=KEY, now=now())
-    clock.advance(timedelta(minutes=10))
+    clock.advance(minutes=10)
     with refused(OnlineErrorCode.CODE_EXPIRED):
         sign(session, request_, sent.code)
 
@@ -205,11 +205,11 @@ def test_three_resends_an_hour_then_a_clear_time_to_wait(
     first = now()
     for _ in range(4):  # the first code and three resends
         online.send_code(session, request_, secret_key=KEY, now=now())
-        clock.advance(timedelta(minutes=5))
+        clock.advance(minutes=5)
     with refused(OnlineErrorCode.TOO_MANY_CODES) as error:
         online.send_code(session, request_, secret_key=KEY, now=now())
     assert error.value.retry_at == first + timedelta(hours=1)
-    clock.advance(timedelta(minutes=45))
+    clock.advance(minutes=45)
     assert online.send_code(session, request_, secret_key=KEY, now=now()).code
 
 
