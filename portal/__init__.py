@@ -67,6 +67,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     features = (auth_views, booking_views, mail_views, manage, advisor_views, livrable_views)
     for feature in (*features, space_views, satisfaction_views, privacy_views, esign_views):
         feature.init_app(app)
+    from portal import subscribers
+
+    subscribers.register()  # who reacts to the domain events, in order
     csrf.exempt(api.bp)  # no session, no cookie: the GETs and POST /verify change nothing
     cli.init_app(app)
     from portal import errors, security

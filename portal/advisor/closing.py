@@ -5,6 +5,9 @@
 - UO2.2 closes on a written trace of the beneficiary asking to close (`REQUESTED`);
 - any unit still open after its deadline closes as « abandon », dated at the deadline, by
   `close_expired_units`, run from cron (`flask cep close-expired`) on any number of hosts.
+
+Every closure publishes `portal.events.UnitClosed` in the caller's transaction; what follows
+a closure (the satisfaction survey of CCTP 4.1) subscribes to it (`portal.subscribers`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from portal.advisor.errors import UnitError, UnitErrorCode
 from portal.advisor.models import ClosureKind, Unit, UnitKind, UnitStatus
 from portal.advisor.reference import active_codes
 from portal.advisor.rules import PAPER_RETURN_GRACE_DAYS
+from portal.db import utcnow
+from portal.events import UnitClosed, publish
 from portal.livrables.models import Livrable, LivrableStatus
 from portal.network.models import StaffMember
 
@@ -75,9 +80,7 @@ def _close(
     unit.closed_by_id = by.id if by else None
     unit.closure_trace = trace
     session.flush()
-    from portal.satisfaction.services import invite_to_survey
-
-    invite_to_survey(session, unit)
+    publish(session, UnitClosed(unit.id, kind, closed_on, utcnow()))
 
 
 def close_on_written_request(
@@ -149,9 +152,8 @@ def close_expired_units(session: Session, *, today: date, limit: int = 500) -> l
             continue
         unit = session.get_one(Unit, unit_id)
         session.refresh(unit)
-        from portal.satisfaction.services import invite_to_survey
-
-        invite_to_survey(session, unit)
+        assert unit.closed_on is not None
+        publish(session, UnitClosed(unit.id, ClosureKind.ABANDON, unit.closed_on, utcnow()))
         closed.append(unit)
     session.flush()
     return closed

@@ -12,7 +12,6 @@ import segno
 from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal.advisor.models import Unit
@@ -28,7 +27,6 @@ from portal.esign.online import OnlineSigningError
 from portal.esign.panel import online_panel
 from portal.esign.signing_texts import message
 from portal.esign.web import request_origin
-from portal.events import VersionVoided, subscribe
 from portal.extensions import db
 from portal.livrables.models import Livrable, LivrableStatus, LivrableVersion, SignatureMethod
 from portal.livrables.signing import SigningError, SigningErrorCode
@@ -185,15 +183,6 @@ def in_session(unit_id: int) -> str:
     )
 
 
-def withdraw_on_new_version(session: Session, event: VersionVoided) -> None:
-    """A printed version went back to the draft: its pending request dies, and the person
-    is told by e-mail that a new document will come."""
-    version = session.get(LivrableVersion, event.version_id)
-    assert version is not None
-    for request in online.withdraw_pending(session, version, why="new_version", now=event.at):
-        notices.queue_withdrawn(session, request, "new_version")
-
-
 class NotFrozen(Exception):
     """The livrable is not (or no longer) printed for signature: a stale tab."""
 
@@ -221,8 +210,7 @@ def _back(unit_id: int) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    subscribe(VersionVoided, withdraw_on_new_version)
     app.jinja_env.globals["online_panel"] = online_panel
 
 
-__all__ = ["bp", "init_app", "withdraw_on_new_version"]
+__all__ = ["bp", "init_app"]

@@ -1,5 +1,6 @@
 """What esign does when the domains below it publish: a signed livrable is sealed before
-its copy goes out (`portal.events.LivrableSigned`)."""
+its copy goes out (`portal.events.LivrableSigned`); a version taken back to the draft
+withdraws its pending online request and tells the person (`VersionVoided`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from flask import current_app
 from pyhanko.sign.timestamps import TimestampRequestError
 from sqlalchemy.orm import Session
 
+from portal.esign import notices, online
 from portal.esign.certificates import SealSettings, SealUnavailableError
 from portal.esign.seal import SealError, seal_version
-from portal.events import LivrableSigned
+from portal.events import LivrableSigned, VersionVoided
 from portal.livrables.models import LivrableVersion
 
 
@@ -49,4 +51,13 @@ def seal_signed_livrable(session: Session, event: LivrableSigned) -> None:
         current_app.logger.exception("livrable version %s left unsealed", version.id)
 
 
-__all__ = ["seal_settings", "seal_signed_livrable"]
+def withdraw_on_new_version(session: Session, event: VersionVoided) -> None:
+    """A printed version went back to the draft: its pending request dies, and the person
+    is told by e-mail that a new document will come."""
+    version = session.get(LivrableVersion, event.version_id)
+    assert version is not None
+    for request in online.withdraw_pending(session, version, why="new_version", now=event.at):
+        notices.queue_withdrawn(session, request, "new_version")
+
+
+__all__ = ["seal_settings", "seal_signed_livrable", "withdraw_on_new_version"]

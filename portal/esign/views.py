@@ -13,9 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.esign import texts
-from portal.esign.subscribers import seal_signed_livrable
 from portal.esign.verify import Reason, Result, Verdict, verify_copy
-from portal.events import LivrableSigned, subscribe
 from portal.extensions import db
 
 bp = Blueprint("esign", __name__)
@@ -77,7 +75,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     staff_views.init_app(app)
     app.jinja_env.globals["verdict_message"] = message
-    subscribe(LivrableSigned, seal_signed_livrable)
 
 
 __all__ = ["bp", "init_app", "read_upload"]

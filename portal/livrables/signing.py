@@ -245,11 +245,7 @@ def complete_if_signed(
         raise SigningError(_FROM_UNIT_ERROR.get(error.code, SigningErrorCode.NOT_FROZEN)) from error
     livrable.status = LivrableStatus.SIGNED
     session.flush()
-    publish(session, LivrableSigned(livrable.id, version.id, utcnow()))  # esign seals it
-    from portal.livrables.emails import queue_signed_copy
-
-    message = queue_signed_copy(session, livrable, version)
-    evidence.copy_delivered(session, version, message, now=utcnow())
+    publish(session, LivrableSigned(livrable.id, version.id, utcnow()))  # sealed, copy sent
     return True
 
 
