@@ -21,6 +21,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.load(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
+    from portal.mail.sms_backends import check_sms_config
+
+    check_sms_config(app.config)  # a production server without its SMS provider stops here
     from portal.routing import IdConverter
 
     app.url_map.converters["id"] = IdConverter  # before any route names an <id:…>

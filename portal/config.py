@@ -1,7 +1,7 @@
 """Configuration read from the environment, with embedded defaults for development.
 
-Nothing here is secret by default: production sets SECRET_KEY, DATABASE_URL and the SMTP
-settings in the environment (see README, "Configuration").
+Nothing here is secret by default: production sets SECRET_KEY, DATABASE_URL, the SMTP and
+the SMS provider's settings in the environment (see README, "Configuration").
 """
 
 from __future__ import annotations
@@ -115,6 +115,19 @@ def load(instance_path: Path) -> dict[str, Any]:
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", True),
         "SMTP_SSL": _flag("SMTP_SSL"),
         "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 20),
+        # SMS (issue 11: the signing code), the outbox's second channel. Outside production a
+        # local folder shown on /dev/mailbox; production posts to an HTTP provider, and the
+        # portal refuses to start without its URL and token (`mail.sms_backends`).
+        "SMS_BACKEND": os.environ.get(
+            "SMS_BACKEND", "http" if portal_env == "production" else "smsbox"
+        ).strip(),
+        "SMS_BOX_PATH": os.environ.get("SMS_BOX_PATH", str(instance_path / "smsbox")),
+        "SMS_HTTP_URL": os.environ.get("SMS_HTTP_URL", "").strip(),
+        "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN", "").strip(),
+        "SMS_HTTP_TIMEOUT": _int("SMS_HTTP_TIMEOUT", 10),
+        # The name shown as the SMS's sender (an alphanumeric sender ID: 11 characters at
+        # most, as operators allow).
+        "SMS_SENDER": os.environ.get("SMS_SENDER", "CEP").strip(),
         # Signing: the scan of a signed paper livrable (PDF, JPEG or PNG) is at most this
         # big; a request is refused beyond it plus room for the form (413).
         "SCAN_MAX_BYTES": _int("SCAN_MAX_BYTES", 10 * 1024 * 1024),

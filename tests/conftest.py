@@ -58,6 +58,7 @@ def make_app(database_url: str, instance: Path, **extra: object) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_ENGINES": {"default": options},
         "MAIL_MAILBOX_PATH": str(instance / "mailbox"),
+        "SMS_BOX_PATH": str(instance / "smsbox"),
     }
     config.update(extra)
     os.environ.setdefault("SECRET_KEY", "test-secret")

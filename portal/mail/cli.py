@@ -1,4 +1,5 @@
-"""`flask cep send-mail`: deliver the due messages of the outbox (run it from cron)."""
+"""`flask cep send-mail`: deliver the due messages of the outbox, e-mails and SMS (run it from
+cron)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from portal.mail.sender import send_from_config
 )
 @with_appcontext
 def send_mail(batch: int) -> None:
-    """Deliver the pending e-mails that are due. Safe on several hosts at once.
+    """Deliver the pending e-mails and SMS that are due. Safe on several hosts at once.
 
     Exits with status 1 when a message failed for good in this run, so that cron and
     monitoring see it; staff resend it from « Envois en échec » (/pro/envois-en-echec).

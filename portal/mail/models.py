@@ -1,5 +1,6 @@
-"""The transactional outbox: an e-mail is a row written in the same transaction as the change
-it tells about, and a sender (`flask cep send-mail`) delivers it later, with retries."""
+"""The transactional outbox: a message (an e-mail or an SMS) is a row written in the same
+transaction as the change it tells about, and a sender (`flask cep send-mail`) delivers it
+later, with retries."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # gave up (MAIL_GIVE_UP_HOURS, or refused for good); staff may resend
 
 
+class OutboxChannel(StrEnum):
+    EMAIL = "email"
+    # `to_address` holds an E.164 number, `subject` the label "SMS", `body_text` the text.
+    SMS = "sms"
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
     __table_args__ = (
@@ -27,6 +34,9 @@ class OutboxMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[OutboxChannel] = mapped_column(
+        String(10), default=OutboxChannel.EMAIL, server_default=OutboxChannel.EMAIL.value
+    )
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)

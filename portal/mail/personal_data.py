@@ -13,18 +13,20 @@ declare(
     subject=Subject.BENEFICIARY,
     email_column="to_address",
     personal={
+        # An e-mail address, or the E.164 number of an SMS.
         "to_address": BOOKING(DataKind.CONTACT, Erasure.DELETE, retention=_MAIL),
         "subject": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL),
         # The person has the e-mails themselves; bodies may hold live links.
         "body_text": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False),
         "body_html": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False),
-        # The links' tokens, encrypted until the message is sent.
+        # The links' tokens (an SMS's one-time code), encrypted until the message is sent.
         "sealed_secrets": BOOKING(
             DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False
         ),
     },
     other=(
         "id",
+        "channel",
         "topic",
         "status",
         "attempts",

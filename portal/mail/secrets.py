@@ -36,11 +36,16 @@ def placeholder(name: str) -> str:
     return f"__cep_secret_{name}__"
 
 
-def check_secrets(secrets: Mapping[str, str]) -> None:
+# A link's token is far longer; an SMS's one-time code has six digits (issue 11).
+MIN_SECRET_LENGTH = 8
+MIN_CODE_LENGTH = 6
+
+
+def check_secrets(secrets: Mapping[str, str], *, min_length: int = MIN_SECRET_LENGTH) -> None:
     for name, value in secrets.items():
         if not _NAME.match(name):
             raise ValueError(f"secret name {name!r}: lower-case letters, digits and _ only")
-        if len(value) < 8:  # a short value could match ordinary words of the body
+        if len(value) < min_length:  # a short value could match ordinary words of the body
             raise ValueError(f"secret {name!r} is too short to be told apart")
 
 

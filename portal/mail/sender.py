@@ -1,16 +1,19 @@
 """Deliver the outbox: a job that claims due messages one at a time and owns its transactions.
 
+E-mails and SMS share the claim loop and the retry policy; each goes to its channel's backend.
+
 Several senders may run at once (cron on several hosts): each claims a row with
 `SELECT … FOR UPDATE SKIP LOCKED`, keeps the lock while it delivers, then marks the row sent
 and commits. Another sender skips the locked row, and a sent row is no longer due, so a
 message is delivered once. The one gap no outbox can close: if the process dies between the
 relay's acceptance and the commit, the message goes out again on the next run; its
-Message-ID is then the same, so mail clients show it once.
+Message-ID is then the same, so mail clients show it once (an SMS carries a stable
+`reference` for the same purpose).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage, Message
@@ -21,8 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.mail.backends import Backend, PermanentDeliveryError, backend_from_config
-from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.mail.models import OutboxChannel, OutboxMessage, OutboxStatus
 from portal.mail.secrets import reveal, reveal_in_file, unseal
+from portal.mail.sms import build_sms
+from portal.mail.sms_backends import SmsBackend, sms_backend_from_config
 
 MAX_ERROR_LENGTH = 2000
 
@@ -75,17 +80,22 @@ def send_due(
     secret_key: str,
     policy: RetryPolicy | None = None,
     batch: int = 50,
+    sms_backend: SmsBackend | None = None,
+    sms_sender: str = "",
 ) -> SendReport:
-    """Deliver up to `batch` due messages, committing after each one."""
+    """Deliver up to `batch` due messages, committing after each one: e-mails through
+    `backend`, SMS through `sms_backend` (without one, an SMS waits and is retried)."""
     policy = policy or RetryPolicy()
     outcomes = {OutboxStatus.SENT: 0, OutboxStatus.PENDING: 0, OutboxStatus.FAILED: 0}
     for _ in range(batch):
         message = _claim_next(session, now)
         if message is None:
             break
-        status = _attempt(
-            message, backend, now=now, mail_from=mail_from, secret_key=secret_key, policy=policy
-        )
+        if message.channel == OutboxChannel.SMS:
+            deliver = _sms_delivery(message, sms_backend, sender=sms_sender, now=now)
+        else:
+            deliver = _email_delivery(message, backend, mail_from=mail_from, now=now)
+        status = _attempt(message, deliver, now=now, secret_key=secret_key, policy=policy)
         outcomes[status] += 1
         session.commit()  # releases the row lock
     return SendReport(
@@ -107,15 +117,47 @@ def send_from_config(
         secret_key=config["SECRET_KEY"],
         policy=RetryPolicy.from_config(config),
         batch=batch,
+        sms_backend=sms_backend_from_config(config),
+        sms_sender=config["SMS_SENDER"],
     )
+
+
+# Builds the message of a row with the secret key (may raise: the message can never be
+# sent), and returns the call that hands it over (may raise: delivery failed).
+Delivery = Callable[[str], Callable[[], None]]
+
+
+def _email_delivery(
+    message: OutboxMessage, backend: Backend, *, mail_from: str, now: datetime
+) -> Delivery:
+    def build(secret_key: str) -> Callable[[], None]:
+        mime = build_email(message, mail_from=mail_from, now=now, secret_key=secret_key)
+        return lambda: backend.deliver(mime)
+
+    return build
+
+
+def _sms_delivery(
+    message: OutboxMessage, backend: SmsBackend | None, *, sender: str, now: datetime
+) -> Delivery:
+    def build(secret_key: str) -> Callable[[], None]:
+        sms = build_sms(message, sender=sender, now=now, secret_key=secret_key)
+
+        def deliver() -> None:
+            if backend is None:
+                raise RuntimeError("no SMS backend given to the sender")
+            backend.deliver_sms(sms)
+
+        return deliver
+
+    return build
 
 
 def _attempt(
     message: OutboxMessage,
-    backend: Backend,
+    delivery: Delivery,
     *,
     now: datetime,
-    mail_from: str,
     secret_key: str,
     policy: RetryPolicy,
 ) -> OutboxStatus:
@@ -124,11 +166,11 @@ def _attempt(
     if message.first_attempt_at is None:
         message.first_attempt_at = now
     try:
-        mime = build_email(message, mail_from=mail_from, now=now, secret_key=secret_key)
+        deliver = delivery(secret_key)
     except Exception as error:  # a message that cannot be built never will be
         return _fail(message, error, final=True)
     try:
-        backend.deliver(mime)
+        deliver()
     except PermanentDeliveryError as error:
         return _fail(message, error, final=True)
     except Exception as error:  # the relay is down, slow, or refuses for now
@@ -139,7 +181,7 @@ def _attempt(
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = None
-    message.sealed_secrets = None  # the link is in the person's mailbox, not in ours
+    message.sealed_secrets = None  # the link (the code) is with the person, not with us
     return OutboxStatus.SENT
 
 

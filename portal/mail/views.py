@@ -1,4 +1,5 @@
-"""The development mailbox: read the e-mails the portal sent into its local Maildir.
+"""The development mailbox: read the e-mails the portal sent into its local Maildir, and the
+SMS it wrote into its SMS box (« SMS envoyés », when SMS_BACKEND=smsbox).
 
 Only with the "mailbox" backend, with PORTAL_ENV=development, and from this very machine
 (loopback); every other case answers 404, as if the pages did not exist. A person (or a
@@ -33,6 +34,7 @@ from portal.extensions import db
 from portal.mail.backends import read_mailbox, read_message
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.sender import send_from_config
+from portal.mail.sms_backends import read_smsbox
 
 bp = Blueprint("mail", __name__, url_prefix="/dev")
 
@@ -107,8 +109,15 @@ def mailbox() -> str:
     pending = db.session.scalar(
         select(func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.PENDING)
     )
+    config = current_app.config
     return render_template(
-        "mail/mailbox.html", messages=read_mailbox(_path()), pending=pending or 0, sent_at=sent_at
+        "mail/mailbox.html",
+        messages=read_mailbox(_path()),
+        # None: SMS go to the HTTP provider and are kept nowhere here.
+        sms=read_smsbox(config["SMS_BOX_PATH"]) if config["SMS_BACKEND"] == "smsbox" else None,
+        pending=pending or 0,
+        sent_at=sent_at,
+        linkify=linkify,
     )
 
 

@@ -1,9 +1,11 @@
-"""« Envois en échec »: the e-mails of the manager's operator that the sender gave up on
-(MAIL_GIVE_UP_HOURS without a working relay, or refused for good), with « Renvoyer ».
+"""« Envois en échec »: the e-mails and SMS of the manager's operator that the sender gave up
+on (MAIL_GIVE_UP_HOURS without a working relay or SMS provider, or refused for good), with
+« Renvoyer ».
 
 Only the operator's own messages: a message is attributed to an operator by the code that
-queues it (`enqueue_mail(operator_id=…)`). Messages of no operator (a beneficiary's sign-in
-link, valid 30 minutes: the person simply asks for a new one) are on no screen; the
+queues it (`enqueue_mail(operator_id=…)`, `enqueue_sms(operator_id=…)`). Messages of no
+operator (a beneficiary's sign-in link, valid 30 minutes: the person simply asks for a new
+one) are on no screen; the
 non-zero exit of `flask cep send-mail` tells the platform's monitoring.
 """
 

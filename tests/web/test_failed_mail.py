@@ -18,6 +18,7 @@ from sqlalchemy import delete
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.services import enqueue_mail
+from portal.mail.sms import enqueue_sms
 from portal.network.models import StaffRole
 from tests.workspace_data import operator, sign_in, staff
 
@@ -125,3 +126,40 @@ def test_the_screen_in_english(app: Flask, failed: Failed) -> None:
     client = sign_in(app.test_client(), failed.manager)
     text = text_of(client.get("/pro/envois-en-echec?lang=en").data)
     assert "Failed e-mails" in text and "Send again" in text
+
+
+def test_a_failed_sms_is_listed_with_its_channel_and_resent(app: Flask, failed: Failed) -> None:
+    with app.app_context():
+        sms = enqueue_sms(
+            db.session,
+            to="+33612345678",
+            text="Votre code de signature : 482913",
+            secrets={"code": "482913"},
+            secret_key=app.config["SECRET_KEY"],
+            operator_id=operator(db.session, "16").id,
+        )
+        sms.status = OutboxStatus.FAILED
+        sms.last_error = "PermanentDeliveryError: HTTP 400 Bad Request: unknown number"
+        db.session.commit()
+        sms_id = sms.id
+    try:
+        client = sign_in(app.test_client(), failed.manager)
+        page = client.get("/pro/envois-en-echec")
+        card = re.search(
+            rf'<li class="card" id="message-{sms_id}">.*?</li>', page.data.decode(), re.S
+        )
+        assert card is not None
+        text = text_of(card.group(0).encode())
+        assert "SMS au +33612345678" in text
+        assert "Canal SMS" in text
+        assert "482913" not in text  # the code is never shown
+        # The e-mail next to it says its own channel.
+        assert "Canal E-mail" in text_of(page.data)
+
+        response = client.post(f"/pro/envois-en-echec/{sms_id}/renvoyer")
+        assert response.status_code == 303
+        assert status_of(app, sms_id).status == OutboxStatus.PENDING
+    finally:
+        with app.app_context():
+            db.session.execute(delete(OutboxMessage).where(OutboxMessage.id == sms_id))
+            db.session.commit()
