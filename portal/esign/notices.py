@@ -18,6 +18,7 @@ from portal.i18n import long_date
 from portal.livrables.emails import TITLES
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
+from portal.mail.secrets import MIN_CODE_LENGTH
 from portal.mail.services import enqueue_mail
 from portal.mail.sms import enqueue_sms
 from portal.urls import public_url
@@ -92,6 +93,7 @@ def queue_code(session: Session, request: SignatureRequest, sent: CodeSent) -> O
         secrets={"code": sent.code},
         secret_key=secret_key,
         operator_id=operator_id,
+        min_secret_length=MIN_CODE_LENGTH,
     )
 
 

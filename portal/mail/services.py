@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
-from portal.mail.secrets import check_secrets, hide, hide_in_file, seal
+from portal.mail.secrets import MIN_SECRET_LENGTH, check_secrets, hide, hide_in_file, seal
 
 # The widths of the outbox columns.
 MAX_ADDRESS_LENGTH = 254
@@ -51,17 +51,19 @@ def enqueue_mail(
     secrets: Mapping[str, str] | None = None,
     secret_key: str = "",
     operator_id: int | None = None,
+    min_secret_length: int = MIN_SECRET_LENGTH,
 ) -> OutboxMessage:
     """Add a pending message to the outbox; flush, never commit.
 
     `secrets` ({"name": value}) are the values that must not be stored in clear, such as the
     token of a link: every occurrence in the bodies and attachments is replaced by a
     placeholder, and the values are kept encrypted with a key derived from `secret_key`, for
-    the sender to put back. `operator_id`: the operator whose managers see the message if it
+    the sender to put back (`min_secret_length`: 6 for a one-time code mailed when the person
+    has no mobile, whose e-mail body holds nothing else of that length). `operator_id`: the operator whose managers see the message if it
     fails.
     """
     secrets = dict(secrets or {})
-    check_secrets(secrets)
+    check_secrets(secrets, min_length=min_secret_length)
     if secrets and not secret_key:
         raise ValueError("secrets need the secret key that seals them")
     _check_header("to", to, MAX_ADDRESS_LENGTH)
