@@ -8,7 +8,7 @@ digest stays, so a copy the person holds is still recognised as intact."""
 
 from __future__ import annotations
 
-from portal.esign.models import SealedDocument, SignatureChain, SignatureEvent
+from portal.esign.models import SealedDocument, SignatureChain, SignatureEvent, SignatureRequest
 from portal.privacy.registry import ACCOMPANIMENT, DataKind, Erasure, Subject, declare
 
 declare(
@@ -55,5 +55,27 @@ declare(
         "tsa_url",
         "chain_length",
         "chain_head",
+    ),
+)
+declare(
+    SignatureRequest,
+    subject=Subject.BENEFICIARY,
+    belongs_to="version_id",
+    other=(
+        "id",
+        "version_id",
+        "beneficiary_id",
+        "place",
+        "status",
+        "nonce",
+        "closure_reason",
+        "created_at",
+        "created_by_id",
+        "expires_at",
+        "code_hmac",
+        "code_channel",
+        "code_expires_at",
+        "code_failures",
+        "ended_at",
     ),
 )

@@ -46,6 +46,7 @@ declare(
         "frozen_at",
         "frozen_by_id",
         "voided_at",
+        "method",
     ),
 )
 declare(

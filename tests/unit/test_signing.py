@@ -504,8 +504,10 @@ def test_both_signatures_and_the_scan_close_the_unit_at_the_beneficiary_date(
 def test_an_online_signature_needs_no_scan(
     frozen: LivrableVersion, session: Session, advisor: StaffMember, today: date
 ) -> None:
-    """The seam for the later e-signature: same transitions, no scan."""
-    assert needs_scan(frozen)  # nothing signed yet: paper is assumed
+    """Online, the same transitions without a scan; paper recordings are refused then."""
+    assert needs_scan(frozen)  # paper is the default method
+    frozen.method = SignatureMethod.ELECTRONIC
+    assert not needs_scan(frozen)
     for party, reason in (
         (SignatureParty.ADVISOR, None),
         (SignatureParty.BENEFICIARY, "poursuite"),
