@@ -124,9 +124,49 @@ class Case:
     path_params: dict[str, str] = field(default_factory=dict)
 
 
+SIGNING = {"mention": "Lu et approuvé", "name": "Camille Lefèvre", "consent": "y", "code": "123456"}
+
+
+def signing_token(app: Flask) -> str:
+    """The link of a pending online signature (the advisor signed; the person has not)."""
+    from datetime import timedelta
+
+    from portal.advisor.models import UnitKind
+    from portal.clock import now, today_in_france
+    from portal.esign import online
+    from portal.esign.codes import request_token
+    from portal.esign.models import SigningPlace
+    from portal.livrables.models import SignatureMethod
+    from portal.livrables.signing import freeze_for_signature
+    from tests.unit.test_signing import livrable_of
+    from tests.workspace_data import engaged, staff
+
+    today = today_in_france()
+    with app.app_context():
+        advisor = staff(db.session, "16")
+        unit = engaged(
+            db.session, advisor, UnitKind.UO1, engaged_on=today - timedelta(days=5), today=today
+        )
+        version = freeze_for_signature(
+            db.session, livrable_of(db.session, unit), by=advisor, now=now()
+        )
+        online.choose_method(db.session, version, SignatureMethod.ELECTRONIC, by=advisor, now=now())
+        online.sign_as_advisor(db.session, version, by=advisor, today=today)
+        request = online.request_signature(
+            db.session,
+            version,
+            by=advisor,
+            place=SigningPlace.REMOTE,
+            reason="objectif_atteint",
+            now=now(),
+        )
+        db.session.commit()
+        return request_token(app.config["SECRET_KEY"], request.id, request.nonce)
+
+
 def cases(known: dict[str, str]) -> list[Case]:
     """`known`: valid values found in the database (a free slot, a manage token…)."""
-    slot, token = known["slot"], known["token"]
+    slot, token, signing = known["slot"], known["token"], known["signing"]
     booking = {"key": known["key"], "slot": slot, "commune": RENNES, "lieu": "", **PERSON}
     search = {"commune": RENNES, "lieu": "", "modalite": "", "site": "", "moment": ""}
     return [
@@ -207,6 +247,10 @@ def cases(known: dict[str, str]) -> list[Case]:
         Case("space.sign_out", "POST", "/mon-espace/deconnexion", {}),
         Case("space.confirm_sign_in", "POST", "/mon-espace/connexion", {"token": "abc"}),
         Case("space.sign_out_everywhere", "POST", "/mon-espace/deconnexion-partout", {}),
+        Case("esign.sign_page", "GET", "/signer/{token}", {"lang": "fr"}, {"token": signing}),
+        Case("esign.sign_pdf", "GET", "/signer/{token}/document.pdf", {}, {"token": signing}),
+        Case("esign.send_code", "POST", "/signer/{token}/code", {}, {"token": signing}),
+        Case("esign.sign", "POST", "/signer/{token}", SIGNING, {"token": signing}),
         Case("esign.verify_page", "GET", "/verifier", {"lang": "fr"}),
         Case("esign.verify_form", "POST", "/verifier", {"file": "pas un PDF"}),
         Case("api.api_verify", "POST", "/api/v1/verify", {"file": "pas un PDF"}),
@@ -276,6 +320,7 @@ CREATED = (OrientationContact, Appointment, AppointmentRequest, Beneficiary, Sig
 @pytest.fixture(scope="module")
 def known(app: Flask) -> Iterator[dict[str, str]]:
     """Valid values to start from; every row the fuzzing creates is deleted afterwards."""
+    signing = signing_token(app)  # before the counts: its rows stay, tied together
     with app.app_context():
         mail_before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     _survey_id, survey = survey_path(app)  # a closed unit and its survey (its mail goes)
@@ -293,6 +338,7 @@ def known(app: Flask) -> Iterator[dict[str, str]]:
         "key": "f" * 32,
         "token": booked.location.rsplit("/", 1)[1],
         "survey": survey.rsplit("/", 1)[1],
+        "signing": signing,
     }
     with app.app_context():
         db.session.execute(
@@ -331,7 +377,7 @@ def _request(app: Flask, case: Case, params: dict[str, str], path: dict[str, str
     return response.status_code
 
 
-PLACEHOLDERS = {"slot": "1", "key": "", "token": "", "survey": ""}
+PLACEHOLDERS = {"slot": "1", "key": "", "token": "", "survey": "", "signing": ""}
 CASE_IDS = [f"{case.method} {case.path}" for case in cases(PLACEHOLDERS)]
 
 
