@@ -12,7 +12,7 @@ from flask_babel import format_decimal
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.esign import texts
+from portal.esign import proof_views, texts
 from portal.esign.subscribers import seal_signed_livrable
 from portal.esign.verify import Reason, Result, Verdict, verify_copy
 from portal.events import LivrableSigned, subscribe
@@ -73,6 +73,7 @@ def message(verdict: Verdict) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    proof_views.init_app(app)
     app.jinja_env.globals["verdict_message"] = message
     subscribe(LivrableSigned, seal_signed_livrable)
 
