@@ -108,7 +108,8 @@ def test_a_tampered_row_shows_the_chain_broken(app: Flask, case: Case) -> None:
         )
         db.session.commit()
     page = text_of(client.get(f"/pro/unites/{case.unit_id}/livrable").data)
-    assert "rompue Rompue à l'étape n° 1 : elle a été modifiée après son enregistrement." in page
+    assert "Intacte" not in page
+    assert "⚠ Rompue à l'étape n° 1 : elle a été modifiée après son enregistrement." in page
 
 
 def test_the_manager_reads_the_panel_and_another_operator_gets_404(app: Flask, case: Case) -> None:
