@@ -1,11 +1,11 @@
-"""The forms of the beneficiary space: asking for a sign-in link, and asking in writing to
-close a UO2.2."""
+"""The forms of the beneficiary space: asking for a sign-in link, asking in writing to close a
+UO2.2, and asking for a paper copy of a livrable by post."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, RadioField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 
 from portal.forms import PortalForm
 
@@ -41,4 +41,47 @@ class ClosureRequestForm(PortalForm):
         _l("La raison de votre demande"),
         choices=[],
         validators=[InputRequired(message=_l("Choisissez la raison de votre demande."))],
+    )
+
+
+# A line of a postal address: 38 characters at most (La Poste, norme NF Z10-011).
+ADDRESS_LINE = 38
+
+
+class PaperCopyForm(PortalForm):
+    """The postal address where the paper copy is sent (CCTP 2.1.2)."""
+
+    street = StringField(
+        _l("Numéro et voie"),
+        validators=[
+            InputRequired(message=_l("Indiquez le numéro et la voie. Exemple : 12 rue des Lilas")),
+            Length(
+                max=ADDRESS_LINE,
+                message=_l(
+                    "38 caractères au plus, comme sur une enveloppe : continuez sur la ligne "
+                    "« Complément d'adresse »."
+                ),
+            ),
+        ],
+    )
+    complement = StringField(
+        _l("Complément d'adresse (facultatif)"),
+        validators=[
+            Optional(),
+            Length(max=ADDRESS_LINE, message=_l("38 caractères au plus, comme sur une enveloppe.")),
+        ],
+    )
+    postcode = StringField(
+        _l("Code postal"),
+        validators=[
+            InputRequired(message=_l("Indiquez le code postal.")),
+            Regexp(r"^[0-9]{5}$", message=_l("Le code postal compte 5 chiffres. Exemple : 35000")),
+        ],
+    )
+    town = StringField(
+        _l("Commune"),
+        validators=[
+            InputRequired(message=_l("Indiquez la commune.")),
+            Length(max=60, message=_l("60 caractères au plus.")),
+        ],
     )

@@ -23,6 +23,7 @@ from portal.advisor.closing import close_on_written_request
 from portal.advisor.models import Dossier, Unit, UnitKind, UnitStatus
 from portal.beneficiary.models import ClosureRequest, SignInLink
 from portal.booking.models import Appointment, AppointmentStatus, Beneficiary
+from portal.esign.copies import copy_available
 from portal.livrables.models import Livrable, LivrableStatus, LivrableVersion
 from portal.satisfaction.models import Survey
 
@@ -170,6 +171,8 @@ class Space:
     past: list[Appointment] = field(default_factory=list)
     dossiers: list[Dossier] = field(default_factory=list)
     signed: list[tuple[Livrable, LivrableVersion]] = field(default_factory=list)
+    # Printed, waiting for the signatures of an open unit: a paper copy may be asked for.
+    waiting: list[tuple[Livrable, LivrableVersion]] = field(default_factory=list)
     surveys: list[Survey] = field(default_factory=list)  # closed units, not answered yet
     closable: list[Unit] = field(default_factory=list)  # open UO2.2, closed on request
 
@@ -202,12 +205,18 @@ def load_space(session: Session, *, email: str, now: datetime) -> Space:
     unit_ids = [unit.id for unit in units]
     livrables = session.scalars(
         select(Livrable).where(
-            Livrable.unit_id.in_(unit_ids), Livrable.status == LivrableStatus.SIGNED
+            Livrable.unit_id.in_(unit_ids),
+            Livrable.status.in_([LivrableStatus.SIGNED, LivrableStatus.FROZEN]),
         )
     ).all()
     for livrable in livrables:
-        if livrable.current_version is not None:
-            space.signed.append((livrable, livrable.current_version))
+        version = livrable.current_version
+        if version is None:
+            continue
+        if livrable.status == LivrableStatus.SIGNED:
+            space.signed.append((livrable, version))
+        elif livrable.unit.is_open:
+            space.waiting.append((livrable, version))
     space.surveys = list(
         session.scalars(
             select(Survey)
@@ -231,6 +240,17 @@ def owned_signed_version(
         return None
     owner = livrable.unit.dossier.beneficiary
     return (livrable, version) if owns(owner, email) else None
+
+
+def owned_copy_version(
+    session: Session, *, email: str, version_id: int
+) -> tuple[Livrable, LivrableVersion] | None:
+    """A version this address may ask a paper copy of: theirs, signed or waiting (else None)."""
+    version = session.get(LivrableVersion, version_id)
+    if version is None or not copy_available(version):
+        return None
+    owner = version.livrable.unit.dossier.beneficiary
+    return (version.livrable, version) if owns(owner, email) else None
 
 
 def owned_survey(session: Session, *, email: str, survey_id: int) -> Survey | None:

@@ -13,7 +13,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from portal.booking.models import Beneficiary
@@ -162,6 +172,41 @@ class SignatureRequest(Base):
         return self.status == RequestStatus.PENDING
 
 
+class PaperCopyRequest(Base):
+    """A beneficiary's request, from their space, for a paper copy of a livrable version by
+    post (CCTP 2.1.2). The address is kept here, never in the evidence chain (whose event
+    names this row's id), so that erasure can blank it without breaking the chain. One
+    request at a time per version: a second waits until the first is marked sent."""
+
+    __tablename__ = "paper_copy_request"
+    __table_args__ = (
+        Index(
+            "uq_paper_copy_request_pending",
+            "version_id",
+            unique=True,
+            postgresql_where=text("sent_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("livrable_version.id"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"))
+    # The postal address as the person typed it: street lines, then postcode and town.
+    address_lines: Mapped[str] = mapped_column(Text)
+    postcode: Mapped[str] = mapped_column(String(10))
+    town: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+
+    version: Mapped[LivrableVersion] = relationship()
+
+    @property
+    def pending(self) -> bool:
+        return self.sent_at is None
+
+
 class AppendOnlyError(RuntimeError):
     pass
 
@@ -176,6 +221,7 @@ __all__ = [
     "ActorKind",
     "AppendOnlyError",
     "EventKind",
+    "PaperCopyRequest",
     "RequestStatus",
     "SealedDocument",
     "SignatureChain",

@@ -4,11 +4,20 @@ The evidence chain is the proof that a person signed (Code civil art. 1367): era
 rows as they are (RGPD art. 17.3.e, the establishment and defence of legal claims), since
 blanking an address or a user agent would break the chain's hashes and with them the proof.
 The sealed PDF, which repeats the livrable's text, is emptied like the livrable's own PDF; its
-digest stays, so a copy the person holds is still recognised as intact."""
+digest stays, so a copy the person holds is still recognised as intact.
+
+A paper copy's postal address lives in its own row, outside the chain (the event names the
+request's id only): erasure blanks it, and the chain stays whole."""
 
 from __future__ import annotations
 
-from portal.esign.models import SealedDocument, SignatureChain, SignatureEvent, SignatureRequest
+from portal.esign.models import (
+    PaperCopyRequest,
+    SealedDocument,
+    SignatureChain,
+    SignatureEvent,
+    SignatureRequest,
+)
 from portal.privacy.registry import ACCOMPANIMENT, DataKind, Erasure, Subject, declare
 
 declare(
@@ -78,4 +87,15 @@ declare(
         "code_failures",
         "ended_at",
     ),
+)
+declare(
+    PaperCopyRequest,
+    subject=Subject.BENEFICIARY,
+    belongs_to="version_id",
+    personal={
+        "address_lines": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+        "postcode": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+        "town": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+    },
+    other=("id", "version_id", "beneficiary_id", "requested_at", "sent_at", "sent_by_id"),
 )

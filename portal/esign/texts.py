@@ -1,9 +1,12 @@
-"""The words people read about a verified copy, shared by /verifier and the API."""
+"""The words people read about the evidence: a verified copy (/verifier and the API) and the
+staff's « Preuves » panel."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.esign.evidence import BreakKind
+from portal.esign.models import ActorKind, EventKind
 from portal.esign.verify import Reason, Result
 from portal.livrables.models import LivrableKind, SignatureParty
 
@@ -66,4 +69,53 @@ PARTIES = {
 KINDS = {
     LivrableKind.ETAT_DES_LIEUX: _l("État des lieux partagé (UO1)"),
     LivrableKind.PROJET_PROFESSIONNEL: _l("Projet professionnel (UO2.1)"),
+}
+
+# --- The « Preuves » panel ----------------------------------------------------------------------
+
+EVENT_LABELS = {
+    EventKind.REQUESTED: _l("Signature en ligne demandée"),
+    EventKind.LINK_SENT: _l("Lien de signature envoyé"),
+    EventKind.OPENED: _l("Lien de signature ouvert"),
+    EventKind.CODE_SENT: _l("Code de vérification envoyé"),
+    EventKind.CODE_FAILED: _l("Code de vérification erroné"),
+    EventKind.CODE_VERIFIED: _l("Code de vérification confirmé"),
+    EventKind.CONSENT_GIVEN: _l("Consentement donné (« Lu et approuvé »)"),
+    EventKind.SIGNED: _l("Signature enregistrée"),
+    EventKind.SEALED: _l("Document scellé avec le cachet de l'opérateur"),
+    EventKind.COPY_DELIVERED: _l("Copie remise à la personne"),
+    EventKind.REQUEST_WITHDRAWN: _l("Demande de signature retirée"),
+    EventKind.REQUEST_EXPIRED: _l("Demande de signature expirée"),
+    EventKind.PAPER_PRINTED: _l("Imprimé pour signature sur papier"),
+    EventKind.PAPER_DATES_RECORDED: _l("Date de signature sur papier enregistrée"),
+    EventKind.SCAN_UPLOADED: _l("Copie signée numérisée déposée"),
+    EventKind.PAPER_COPY_REQUESTED: _l("Copie papier demandée par la poste"),
+    EventKind.VOIDED: _l("Version annulée : rédaction reprise"),
+}
+ACTORS = {
+    ActorKind.BENEFICIARY: _l("le bénéficiaire"),
+    ActorKind.SYSTEM: _l("le portail"),
+}
+CHANNELS = {
+    "sms": _l("par SMS"),
+    "email": _l("par e-mail"),
+    "post": _l("par courrier postal"),
+}
+EVENT_PARTIES = {  # the `party` of an event's detail
+    str(SignatureParty.ADVISOR): _l("conseiller"),
+    str(SignatureParty.BENEFICIARY): _l("bénéficiaire"),
+}
+CHAIN_INTACT = _l("Intacte : chacune des %(num)d étapes est à sa place, telle qu'enregistrée.")
+CHAIN_EMPTY = _l("Aucune étape enregistrée pour cette version.")
+BREAKS = {
+    BreakKind.ALTERED: _l(
+        "Rompue à l'étape n° %(num)d : elle a été modifiée après son enregistrement."
+    ),
+    BreakKind.DELETED: _l("Rompue à l'étape n° %(num)d : une étape a été supprimée."),
+    BreakKind.REORDERED: _l(
+        "Rompue à l'étape n° %(num)d : des étapes ont été déplacées ou antidatées."
+    ),
+    BreakKind.INSERTED: _l(
+        "Rompue à l'étape n° %(num)d : une étape a été ajoutée en dehors du portail."
+    ),
 }

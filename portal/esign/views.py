@@ -12,7 +12,7 @@ from flask_babel import format_decimal
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.esign import texts
+from portal.esign import proof_views, texts
 from portal.esign.verify import Reason, Result, Verdict, verify_copy
 from portal.extensions import db
 
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     staff_views.init_app(app)
+    proof_views.init_app(app)
     app.jinja_env.globals["verdict_message"] = message
 
 

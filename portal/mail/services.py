@@ -58,9 +58,9 @@ def enqueue_mail(
     `secrets` ({"name": value}) are the values that must not be stored in clear, such as the
     token of a link: every occurrence in the bodies and attachments is replaced by a
     placeholder, and the values are kept encrypted with a key derived from `secret_key`, for
-    the sender to put back (`min_secret_length`: 6 for a one-time code mailed when the person
-    has no mobile, whose e-mail body holds nothing else of that length). `operator_id`: the operator whose managers see the message if it
-    fails.
+    the sender to put back. `min_secret_length`: 6 for a one-time code mailed when the person
+    has no mobile (the body holds nothing else that long). `operator_id`: the operator whose
+    managers see the message if it fails.
     """
     secrets = dict(secrets or {})
     check_secrets(secrets, min_length=min_secret_length)

@@ -174,6 +174,18 @@ def test_an_advisor_runs_a_uo1_to_its_signed_closure_and_the_person_answers(
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Copie signée")).first.click()
     assert download.value.suggested_filename.endswith(".pdf")
+    # A paper copy by post, too (CCTP 2.1.2).
+    page.get_by_role("link", name="Recevoir une copie papier par la poste").first.click()
+    expect(
+        page.get_by_role("heading", name="Recevoir une copie papier par la poste")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Numéro et voie").fill("12 rue des Lilas")
+    page.get_by_label("Code postal").fill("35000")
+    page.get_by_label("Commune").fill("Rennes")
+    page.get_by_role("button", name="Demander la copie papier").click()
+    expect(page.get_by_text(re.compile("Copie papier demandée le"))).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile("Votre avis nous intéresse|Répondre")).first.click()
     expect(page.get_by_role("heading", name="Votre avis sur votre accompagnement")).to_be_visible()
     assert_accessible(page)

@@ -55,7 +55,10 @@ def printed_unit(app: Flask) -> Printed:
         person.email = f"signe-{uuid.uuid4().hex[:8]}@example.org"
         person.first_name, person.last_name = "Noé", "Œuvray"
         freeze_for_signature(
-            db.session, livrable_of(db.session, unit), by=advisor, now=noon(today - timedelta(days=1))
+            db.session,
+            livrable_of(db.session, unit),
+            by=advisor,
+            now=noon(today - timedelta(days=1)),
         )
         db.session.commit()
         return Printed(unit.id, advisor.email, person.email, "Noé Œuvray")
@@ -108,9 +111,7 @@ def ask(page: Page, place: str) -> None:
 
 def person_signs(page: Page, live_server: str, link: str, name: str) -> None:
     page.goto(link)
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Signer votre état des lieux partagé"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signer votre état des lieux partagé")
     assert_accessible(page)
     page.get_by_role("button", name="Recevoir mon code").click()
     expect(page.get_by_text(re.compile(r"Code envoyé par SMS au \+336"))).to_be_visible()

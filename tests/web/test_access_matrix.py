@@ -28,6 +28,7 @@ from portal.advisor.models import Unit, UnitKind
 from portal.booking.models import Absence, AvailabilityWindow, RequestStatus
 from portal.clock import today_in_france
 from portal.directory.models import Provider
+from portal.esign.models import PaperCopyRequest
 from portal.extensions import db
 from portal.livrables.models import (
     Livrable,
@@ -153,7 +154,15 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             session, to="x@example.org", subject="Échec", text="T", operator_id=op.id
         )
         failed_mail.status = OutboxStatus.FAILED
-        session.add_all([signature, scan, window, absence, closure, provider])
+        copy_request = PaperCopyRequest(
+            version_id=version.id,
+            beneficiary_id=unit.dossier.beneficiary_id,
+            address_lines="12 rue des Lilas",
+            postcode="35000",
+            town="Rennes",
+            requested_at=datetime.now(UTC),
+        )
+        session.add_all([signature, scan, window, absence, closure, provider, copy_request])
         session.flush()
         ids = {
             "advisor_id": advisor.id,
@@ -174,6 +183,7 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             "provider_id": provider.id,
             "order_id": unit.purchase_order_id,
             "message_id": failed_mail.id,
+            "copy_request_id": copy_request.id,
         }
         session.commit()
     return ids

@@ -271,6 +271,20 @@ def cases(known: dict[str, str]) -> list[Case]:
             {"version_id": "1"},
         ),
         Case(
+            "paper_copy.form",
+            "GET",
+            "/mon-espace/documents/{version_id}/copie-papier",
+            {},
+            {"version_id": "1"},
+        ),
+        Case(
+            "paper_copy.ask",
+            "POST",
+            "/mon-espace/documents/{version_id}/copie-papier",
+            {"street": "12 rue des Lilas", "complement": "", "postcode": "35000", "town": "Rennes"},
+            {"version_id": "1"},
+        ),
+        Case(
             "space.request_closure",
             "POST",
             "/mon-espace/unites/{unit_id}/cloture",

@@ -75,9 +75,7 @@ def advisor_asks(app: Flask, client: FlaskClient, printed: Printed) -> str:
     sign_in(client, printed.advisor_email)
     url = base(printed)
     assert client.post(f"{url}/methode", data={"online-method": "electronic"}).status_code == 303
-    signed = client.post(
-        f"{url}/signature-en-ligne", data={"advisor_online-password": PASSWORD}
-    )
+    signed = client.post(f"{url}/signature-en-ligne", data={"advisor_online-password": PASSWORD})
     assert signed.status_code == 303
     asked = client.post(
         f"{url}/demande-signature",
@@ -164,7 +162,12 @@ def test_a_wrong_code_says_how_many_tries_are_left(
     wrong = "000000" if code.group(1) != "000000" else "111111"
     answer = person.post(
         link,
-        data={"mention": "Lu et approuvé", "name": "Camille Lefèvre", "consent": "y", "code": wrong},
+        data={
+            "mention": "Lu et approuvé",
+            "name": "Camille Lefèvre",
+            "consent": "y",
+            "code": wrong,
+        },
     )
     assert answer.status_code == 422
     assert "Ce code n'est pas le bon. Essais restants : 4." in text_of(answer.data)
