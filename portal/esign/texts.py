@@ -91,6 +91,7 @@ EVENT_LABELS = {
     EventKind.SCAN_UPLOADED: _l("Copie signée numérisée déposée"),
     EventKind.PAPER_COPY_REQUESTED: _l("Copie papier demandée par la poste"),
     EventKind.VOIDED: _l("Version annulée : rédaction reprise"),
+    EventKind.METHOD_CHOSEN: _l("Méthode de signature choisie"),
 }
 ACTORS = {
     ActorKind.BENEFICIARY: _l("le bénéficiaire"),
