@@ -8,16 +8,18 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
 
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
+from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, Slot
 from portal.booking.tokens import request_id_from_token
 from portal.extensions import db
 from portal.mail.models import OutboxAttachment, OutboxMessage
+from tests.conftest import FrozenClock
 
 RENNES = "35238"
 
@@ -37,6 +39,21 @@ def _no_mail_left(app: Flask) -> Iterator[None]:
 def _free_slots(client: FlaskClient) -> list[int]:
     html = client.get(f"/rendez-vous?commune={RENNES}").get_data(as_text=True)
     return sorted({int(i) for i in re.findall(r"/rendez-vous/creneau/(\d+)\?", html)})
+
+
+def _cancellable_slot(client: FlaskClient, app: Flask, clock: FrozenClock) -> int:
+    """A free slot its booker may still cancel online: one starting after the change cut-off
+    (BOOKING_CHANGE_CUTOFF_HOURS from the frozen « now »). A slot picked by its place in the
+    list may start tomorrow morning, and then the cancel is refused, whatever the weekday."""
+    cutoff = clock.now + timedelta(hours=app.config["BOOKING_CHANGE_CUTOFF_HOURS"])
+    with app.app_context():
+        later = db.session.scalars(
+            select(Slot.id)
+            .where(Slot.id.in_(_free_slots(client)), Slot.starts_at > cutoff)
+            .order_by(Slot.starts_at, Slot.id)
+        ).all()
+    assert later, "no free slot after the change cut-off on the search page"
+    return later[-1]
 
 
 def _shown_form(client: FlaskClient, slot_id: int) -> str:
@@ -137,8 +154,10 @@ def test_a_key_posted_from_another_session_is_never_a_replay(app: Flask) -> None
         assert people == 1
 
 
-def test_back_after_a_cancel_says_nothing_is_booked(client: FlaskClient, app: Flask) -> None:
-    slot_id = _free_slots(client)[-4]
+def test_back_after_a_cancel_says_nothing_is_booked(
+    client: FlaskClient, app: Flask, clock: FrozenClock
+) -> None:
+    slot_id = _cancellable_slot(client, app, clock)
     data = _typed(_shown_form(client, slot_id), slot_id, "Annule")
     booked = client.post("/rendez-vous/reserver", data=data)
     assert booked.status_code == 303
@@ -146,7 +165,8 @@ def test_back_after_a_cancel_says_nothing_is_booked(client: FlaskClient, app: Fl
     assert client.get(manage_path).headers["Cache-Control"] == "no-store"  # Back asks again
     token = manage_path.rsplit("/", 1)[1]
     assert client.post(f"/rendez-vous/gerer/{token}/annuler").status_code == 303
-    client.get(manage_path)  # the « annulé » message is read
+    # The « annulé » message is read.
+    assert "Votre rendez-vous est annulé." in client.get(manage_path).get_data(as_text=True)
     # Back to the booking form, and « Réserver » once more: the same form, the same person.
     replay = client.post("/rendez-vous/reserver", data=data)
     assert replay.status_code == 303
@@ -164,11 +184,14 @@ def test_back_after_a_cancel_says_nothing_is_booked(client: FlaskClient, app: Fl
         assert live == 0
 
 
-def test_back_after_a_cancel_in_english(client: FlaskClient) -> None:
-    slot_id = _free_slots(client)[-5]
+def test_back_after_a_cancel_in_english(
+    client: FlaskClient, app: Flask, clock: FrozenClock
+) -> None:
+    slot_id = _cancellable_slot(client, app, clock)
     data = _typed(_shown_form(client, slot_id), slot_id, "Cancel")
     token = client.post("/rendez-vous/reserver", data=data).location.rsplit("/", 1)[1]
-    client.post(f"/rendez-vous/gerer/{token}/annuler")
+    cancelled = client.post(f"/rendez-vous/gerer/{token}/annuler", follow_redirects=True)
+    assert "Votre rendez-vous est annulé." in cancelled.get_data(as_text=True)
     client.get("/langue/en")
     try:
         replay = client.post("/rendez-vous/reserver", data=data, follow_redirects=True)
