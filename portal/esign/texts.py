@@ -86,7 +86,7 @@ EVENT_LABELS = {
     EventKind.COPY_DELIVERED: _l("Copie remise à la personne"),
     EventKind.REQUEST_WITHDRAWN: _l("Demande de signature retirée"),
     EventKind.REQUEST_EXPIRED: _l("Demande de signature expirée"),
-    EventKind.PAPER_PRINTED: _l("Imprimé pour signature sur papier"),
+    EventKind.PAPER_PRINTED: _l("Figé pour signature : version et PDF produits"),
     EventKind.PAPER_DATES_RECORDED: _l("Date de signature sur papier enregistrée"),
     EventKind.SCAN_UPLOADED: _l("Copie signée numérisée déposée"),
     EventKind.PAPER_COPY_REQUESTED: _l("Copie papier demandée par la poste"),

@@ -71,7 +71,7 @@ def test_the_panel_shows_every_paper_step_with_who_where_and_the_seal(
     page = text_of(response.data)
     assert '<h2 id="proofs-title">Preuves</h2>' in html
     assert "Étapes enregistrées de la version 1, dans l'ordre" in page
-    assert "Imprimé pour signature sur papier" in page
+    assert "Figé pour signature : version et PDF produits" in page
     assert "Date de signature sur papier enregistrée — conseiller" in page
     assert "Date de signature sur papier enregistrée — bénéficiaire" in page
     assert "Copie signée numérisée déposée" in page
@@ -83,7 +83,7 @@ def test_the_panel_shows_every_paper_step_with_who_where_and_the_seal(
     assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC">', html)
 
     english = text_of(client.get(f"/pro/unites/{case.unit_id}/livrable?lang=en").data)
-    assert "Evidence" in english and "Printed for signature on paper" in english
+    assert "Evidence" in english and "Frozen for signature: version and PDF made" in english
     assert "Paper signature date recorded — advisor" in english
 
 
@@ -116,7 +116,7 @@ def test_the_manager_reads_the_panel_and_another_operator_gets_404(app: Flask, c
     client = as_member(app, case.advisor)
     client.post(f"/pro/unites/{case.unit_id}/livrable/imprimer")
     page = text_of(as_member(app, case.manager).get(f"/pro/unites/{case.unit_id}/livrable").data)
-    assert "Preuves" in page and "Imprimé pour signature sur papier" in page
+    assert "Preuves" in page and "Figé pour signature : version et PDF produits" in page
     stranger = as_member(app, case.stranger)
     assert stranger.get(f"/pro/unites/{case.unit_id}/livrable").status_code == 404
 
