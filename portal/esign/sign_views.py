@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from portal.clock import PARIS, now, today_in_france
 from portal.esign import notices, online
+from portal.esign.codes import request_token
 from portal.esign.forms import BeneficiarySignForm
 from portal.esign.models import RequestStatus, SignatureRequest
 from portal.esign.online import OnlineErrorCode as Code
@@ -27,6 +28,7 @@ from portal.esign.web import request_origin
 from portal.extensions import db
 from portal.i18n import format_time_short, long_date
 from portal.livrables.emails import TITLES, pdf_filename
+from portal.livrables.models import LivrableVersion
 from portal.livrables.views.context import content_context
 from portal.livrables.views.signing import file_response
 
@@ -116,6 +118,17 @@ def sign(token: str) -> Response | str | tuple[str, int]:
         return _page(token, request, form, text)
     db.session.commit()
     return redirect(url_for("esign.sign_page", token=token), code=303)
+
+
+@bp.app_template_global("pending_signing_link")
+def pending_signing_link(version: LivrableVersion) -> str | None:
+    """The signing page of the version's pending online request, for the person's own space
+    (which lists only their livrables): the same link as the e-mail, one click away."""
+    request = online.pending_request(db.session, version)
+    if request is None:
+        return None
+    token = request_token(current_app.config["SECRET_KEY"], request.id, request.nonce)
+    return url_for("esign.sign_page", token=token)
 
 
 def _request(token: str) -> SignatureRequest:

@@ -212,3 +212,15 @@ def test_the_panel_offers_the_online_method_in_english(
     page = client.get(f"/pro/unites/{printed.unit_id}/livrable?lang=en")
     text = text_of(page.data)
     assert "Online signature" in text and "Paper signature" in text
+
+
+def test_the_person_finds_the_signing_link_in_their_space(
+    app: Flask, client: FlaskClient, printed: Printed
+) -> None:
+    from tests.web.test_beneficiary_space import signed_in
+
+    link = advisor_asks(app, client, printed)
+    space = signed_in(app, printed.person_email).get("/mon-espace")
+    assert space.status_code == 200
+    assert f'href="{link}"' in space.data.decode()
+    assert "Lire et signer en ligne" in text_of(space.data)
