@@ -1,10 +1,13 @@
 """The sealed livrable: the printed PDF, its « certificat de preuve » as a last page, and a
 PAdES seal (pyHanko) with the operator's certificate, timestamped by an RFC 3161 server when
-one is configured. Sealing is idempotent per version and writes a `sealed` event."""
+one is configured. A server that fails (unreachable, an HTTP error, an answer that is no
+timestamp reply) leaves the server's time, and the certificate page says so. Sealing is
+idempotent per version and writes a `sealed` event."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 from io import BytesIO
 
@@ -12,7 +15,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import find_unique_cms_attribute
-from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pypdf import PdfWriter
 from sqlalchemy.orm import Session, object_session
@@ -22,6 +25,7 @@ from portal.esign.certificate_page import CertifiedEvent, EvidenceCertificate, r
 from portal.esign.certificates import SealSettings, load_signer
 from portal.esign.evidence import events_of, record_event, verify_chain
 from portal.esign.models import ActorKind, EventKind, SealedDocument, SignatureEvent
+from portal.esign.timestamps import GuardedTimeStamper
 from portal.livrables.models import LivrableVersion, SignatureMethod, SignatureParty
 from portal.livrables.pdf_layout import TITLES
 from portal.livrables.pdf_text import french_day
@@ -33,6 +37,12 @@ SERVER_TIME = (
     "Heure : horloge du serveur du portail (UTC). Aucun service d'horodatage RFC 3161 n'est "
     "configuré : l'heure n'est pas attestée par un tiers."
 )
+TSA_TIME = "Heure attestée par un jeton d'horodatage RFC 3161 de {url}, joint au cachet."
+TSA_FAILED = (
+    "Heure : horloge du serveur du portail (UTC). Le service d'horodatage RFC 3161 {url} n'a "
+    "pas répondu au moment du scellement : l'heure n'est pas attestée par un tiers."
+)
+log = logging.getLogger(__name__)
 
 
 class SealError(RuntimeError):
@@ -51,11 +61,16 @@ def seal_version(
     if report.broken is not None:
         raise SealError(f"evidence chain of version {version.id}: {report.broken.describe()}")
     signer = load_signer(settings)
-    assert signer.signing_cert is not None
-    subject = str(signer.signing_cert.subject.native.get("common_name", ""))
-    certificate = _certificate(session, version, settings, subject, now)
-    document = _append(version.pdf, render_certificate(certificate))
-    sealed = _sign(document, signer, settings.tsa_url)
+    tsa_url = settings.tsa_url
+    note = TSA_TIME.format(url=tsa_url) if tsa_url else SERVER_TIME
+    try:
+        sealed = _sealed_pdf(session, version, settings, signer, now, note, tsa_url)
+    except TimestampRequestError:
+        log.warning(
+            "RFC 3161 server %s failed: sealed on the server's time", tsa_url, exc_info=True
+        )
+        note, tsa_url = TSA_FAILED.format(url=tsa_url), ""
+        sealed = _sealed_pdf(session, version, settings, signer, now, note, "")
     digest, certificate_sha256 = seal_facts(sealed)
     row = SealedDocument(
         version_id=version.id,
@@ -64,8 +79,8 @@ def seal_version(
         message_digest=digest,
         certificate_sha256=certificate_sha256,
         sealed_at=now,
-        timestamp="rfc3161" if settings.tsa_url else "server",
-        tsa_url=settings.tsa_url or None,
+        timestamp="rfc3161" if tsa_url else "server",
+        tsa_url=tsa_url or None,
         chain_length=report.length,
         chain_head=report.head_hash,
     )
@@ -83,7 +98,8 @@ def seal_version(
             "tsa_url": row.tsa_url,
             "chain_length": row.chain_length,
             "chain_head": row.chain_head,
-        },
+        }
+        | ({"tsa_failed": settings.tsa_url} if settings.tsa_url and not tsa_url else {}),
     )
     return row
 
@@ -99,6 +115,21 @@ def signature_facts(signature: EmbeddedPdfSignature) -> tuple[str, str]:
     return bytes(digest.native).hex(), certificate
 
 
+def _sealed_pdf(
+    session: Session,
+    version: LivrableVersion,
+    settings: SealSettings,
+    signer: signers.SimpleSigner,
+    now: datetime,
+    timestamp_note: str,
+    tsa_url: str,
+) -> bytes:
+    assert signer.signing_cert is not None
+    subject = str(signer.signing_cert.subject.native.get("common_name", ""))
+    certificate = _certificate(session, version, settings, subject, now, timestamp_note)
+    return _sign(_append(version.pdf, render_certificate(certificate)), signer, tsa_url)
+
+
 def _sign(document: bytes, signer: signers.SimpleSigner, tsa_url: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -106,7 +137,7 @@ def _sign(document: bytes, signer: signers.SimpleSigner, tsa_url: str) -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=REASON,
     )
-    timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
+    timestamper = GuardedTimeStamper(tsa_url) if tsa_url else None
     writer = IncrementalPdfFileWriter(BytesIO(document), strict=False)
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
     output = run(pdf_signer.async_sign_pdf(writer))
@@ -127,6 +158,7 @@ def _certificate(
     settings: SealSettings,
     subject: str,
     now: datetime,
+    timestamp_note: str,
 ) -> EvidenceCertificate:
     livrable = version.livrable
     unit = livrable.unit
@@ -142,11 +174,6 @@ def _certificate(
             way = "sur papier" if signature.method == SignatureMethod.PAPER else "en ligne"
             how = f"a signé {way} le {french_day(signature.signed_on)}"
         parties.append((role, name, how))
-    timestamp = (
-        f"Heure attestée par un jeton d'horodatage RFC 3161 de {settings.tsa_url}, joint au cachet."
-        if settings.tsa_url
-        else SERVER_TIME
-    )
     return EvidenceCertificate(
         title=TITLES[livrable.kind],
         version=version.number,
@@ -159,7 +186,7 @@ def _certificate(
         events=tuple(_certified(session, event) for event in events),
         chain_length=len(events),
         chain_head=events[-1].hash if events else "",
-        timestamp_note=timestamp,
+        timestamp_note=timestamp_note,
         seal_subject=subject,
         sealed_at=now,
         verify_url=settings.verify_url,

@@ -4,13 +4,11 @@ withdraws its pending online request and tells the person (`VersionVoided`)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from pyhanko.sign.timestamps import TimestampRequestError
 from sqlalchemy.orm import Session
 
 from portal.esign import notices, online
@@ -36,17 +34,12 @@ def seal_settings(config: Mapping[str, Any]) -> SealSettings:
 def seal_signed_livrable(session: Session, event: LivrableSigned) -> None:
     """Seal the signed version. The unit's closure never waits on the seal: without a
     certificate, or with a broken evidence chain, the copy goes out unsealed and the error is
-    logged; a timestamp server that does not answer leaves the server's time, said so."""
+    logged; a timestamp server that fails leaves the server's time, said so (`seal_version`)."""
     version = session.get(LivrableVersion, event.version_id)
     assert version is not None
     settings = seal_settings(current_app.config)
     try:
-        try:
-            seal_version(session, version, settings=settings, now=event.at)
-        except TimestampRequestError:
-            current_app.logger.exception("RFC 3161 server %s failed: server time", settings.tsa_url)
-            plain = dataclasses.replace(settings, tsa_url="")
-            seal_version(session, version, settings=plain, now=event.at)
+        seal_version(session, version, settings=settings, now=event.at)
     except (SealUnavailableError, SealError):
         current_app.logger.exception("livrable version %s left unsealed", version.id)
 
