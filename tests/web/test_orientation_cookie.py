@@ -28,8 +28,12 @@ def test_the_cookie_reveals_no_reason_and_the_result_still_shows(
     assert response.status_code == 303
     cookie = client.get_cookie("session")
     assert cookie is not None
-    readable = _decoded(cookie.value)
-    json.loads(readable)  # it is the session, decoded
+    session = json.loads(_decoded(cookie.value))  # the session, decoded
+    # The answer is sealed (Fernet): its ciphertext is random text, where « 52 » may appear
+    # by chance; what must not appear is the answer anywhere else in the cookie.
+    sealed = session.pop("orientation")
+    assert isinstance(sealed, str) and sealed.startswith("gAAAA")
+    readable = json.dumps(session)
     for secret in ("disability", "cap_emploi", "reasons", "rqth", "52", "35238", "Rennes"):
         assert secret not in readable, secret
     page = client.get("/resultat").get_data(as_text=True)
