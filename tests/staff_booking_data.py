@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from portal import clock as portal_clock
 from portal.auth.models import LoginAttempt
 from portal.booking.calendar import first_appointment_deadline, territory_for_insee
 from portal.booking.models import (
@@ -64,7 +65,7 @@ def person(session: Session, last_name: str = "Martin") -> Beneficiary:
         email=f"camille-{uuid.uuid4().hex[:8]}@example.org",
         phone="+33612345678",
         birth_date=date(1985, 6, 15),
-        consent_at=datetime.now(UTC),
+        consent_at=portal_clock.now(),
         consent_version="test",
     )
     session.add(beneficiary)
@@ -149,7 +150,7 @@ def first_free_slot(session: Session, advisor: StaffMember) -> Slot:
         .where(
             Slot.advisor_id == advisor.id,
             Slot.withdrawn_at.is_(None),
-            Slot.starts_at > datetime.now(UTC),
+            Slot.starts_at > portal_clock.now(),
         )
         .order_by(Slot.starts_at)
         .limit(1)

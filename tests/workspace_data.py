@@ -7,13 +7,14 @@ never see each other's dossiers; the rows stay in the throwaway database.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from portal import clock as portal_clock
 from portal.advisor.models import ConsentMode, Dossier, PurchaseOrder, Unit, UnitKind
 from portal.advisor.units import Consent, EntryData, engage_unit, open_dossier
 from portal.booking.models import Beneficiary
@@ -63,7 +64,7 @@ def person(
         email=email or f"camille-{uuid.uuid4().hex[:8]}@example.org",
         phone="+33612345678",
         birth_date=date(1985, 6, 15),
-        consent_at=datetime.now(UTC),
+        consent_at=portal_clock.now(),
         consent_version="test",
     )
     session.add(beneficiary)

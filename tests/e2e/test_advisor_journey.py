@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from portal import clock as portal_clock
 from portal.advisor.models import Dossier, Unit, UnitStatus
 from portal.booking.models import RequestStatus
 from portal.clock import today_in_france
@@ -41,7 +42,7 @@ def advisor_and_booking(app: Flask) -> Iterator[tuple[str, str]]:
         request.beneficiary.email = EMAIL
         request.beneficiary.last_name = "Parcours"
         request.beneficiary.first_name = "Alix"
-        start = datetime.now(UTC) - timedelta(hours=1)
+        start = portal_clock.now() - timedelta(hours=1)
         slot = booking.slot_at(db.session, advisor, advisor.sites[0], start)
         booking.book(db.session, slot, request)
         names = advisor.email, advisor.full_name

@@ -18,6 +18,7 @@ from icalendar import Calendar
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from portal import clock as portal_clock
 from portal.booking.emails import (
     calendar_file,
     manage_url,
@@ -445,7 +446,7 @@ def test_two_reminder_runs_at_once_queue_one_reminder(
 def test_the_send_reminders_command_queues_and_commits(
     app: Flask, session: Session, committed: list[Appointment]
 ) -> None:
-    soon = book(session, starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(hours=30))
+    soon = book(session, starts_at=portal_clock.now().replace(microsecond=0) + timedelta(hours=30))
     committed.append(soon)
     session.commit()
     runner = app.test_cli_runner()

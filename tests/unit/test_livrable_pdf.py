@@ -11,6 +11,7 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from portal import clock as portal_clock
 from portal.advisor.models import UnitKind
 from portal.clock import today_in_france
 from portal.livrables.models import Livrable, LivrableKind
@@ -157,7 +158,7 @@ def test_a_frozen_livrable_prints_its_operator_and_the_configured_mediator(
     session.add(livrable)
     session.flush()
     pdf = livrable_pdf(
-        session, livrable, number=1, sha256=SHA, at=datetime.now(UTC), content=content
+        session, livrable, number=1, sha256=SHA, at=portal_clock.now(), content=content
     )
     everything = flat(" ".join(pages(pdf)))
     assert unit.operator.name in everything

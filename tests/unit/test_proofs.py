@@ -207,7 +207,7 @@ def test_a_paper_copy_is_evidence_without_its_address(
 
 
 def test_an_address_needs_a_street_a_postcode_and_a_town(
-    session: Session, frozen: LivrableVersion
+    session: Session, frozen: LivrableVersion, today: date
 ) -> None:
     person = frozen.livrable.unit.dossier.beneficiary
     with pytest.raises(CopyError) as error:
@@ -216,7 +216,7 @@ def test_an_address_needs_a_street_a_postcode_and_a_town(
             version=frozen,
             beneficiary=person,
             address=PostalAddress.of(["  ", ""], "35000", "Rennes"),
-            now=noon(date.today()),
+            now=noon(today),
         )
     assert error.value.code == CopyErrorCode.INCOMPLETE
 

@@ -108,3 +108,70 @@ def test_the_clock_check_sees_a_module_level_read(tmp_path: Path) -> None:
     )
     found = _module_level_clock_reads(sample.resolve(), root=tmp_path)
     assert found == ["sample.py:3", "sample.py:4"]
+
+
+# The wall clock read past portal.clock: a test that does sees another « now » than the views
+# (frozen by the `clock` fixture), and passes or fails with the day and hour it runs.
+WALL_CLOCK_METHODS = {"now", "utcnow", "today"}
+# Path (from the repository root) -> why it may read the wall clock. Keep it empty if you can.
+WALL_CLOCK_ALLOWED: dict[str, str] = {}
+
+
+def _datetime_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """The names a module binds to the `datetime` module, and to its date/datetime classes."""
+    modules, classes = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name == "datetime"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "datetime":
+            classes |= {a.asname or a.name for a in node.names if a.name in ("date", "datetime")}
+    return modules, classes
+
+
+def _wall_clock_reads(path: Path, root: Path = TESTS.parent) -> list[str]:
+    """Calls such as `datetime.now(UTC)`, `date.today()`, `datetime.datetime.utcnow()`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules, classes = _datetime_names(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in WALL_CLOCK_METHODS
+        ):
+            continue
+        owner = node.func.value
+        if (isinstance(owner, ast.Name) and owner.id in classes) or (
+            isinstance(owner, ast.Attribute)
+            and owner.attr in ("date", "datetime")
+            and isinstance(owner.value, ast.Name)
+            and owner.value.id in modules
+        ):
+            found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_no_test_reads_the_wall_clock() -> None:
+    # Read portal.clock (`now()`, `today_in_france()`) or the `clock` fixture instead.
+    found = [
+        hit
+        for path in sorted(TESTS.rglob("*.py"))
+        if str(path.relative_to(TESTS.parent)) not in WALL_CLOCK_ALLOWED
+        for hit in _wall_clock_reads(path)
+    ]
+    assert found == []
+
+
+def test_the_wall_clock_check_sees_every_spelling(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import datetime as dt\nfrom datetime import UTC, date, datetime as DT\n"
+        "from portal import clock\n"
+        "def f(frozen):\n"
+        "    a = DT.now(UTC)\n    b = date.today()\n    c = dt.datetime.utcnow()\n"
+        "    d = clock.now()\n    e = frozen.now\n    g = date(2026, 12, 4)\n"
+        "    return dt.date.today(), a, b, c, d, e, g\n",
+        encoding="utf-8",
+    )
+    found = _wall_clock_reads(sample.resolve(), root=tmp_path)
+    assert found == ["sample.py:5", "sample.py:6", "sample.py:7", "sample.py:11"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock as portal_clock
 from portal.advisor.closing import close_unit
 from portal.advisor.models import ClosureKind, Unit, UnitKind
 from portal.clock import today_in_france
@@ -94,7 +95,7 @@ def test_an_english_speaker_gets_the_survey_link_in_english(
 def test_a_survey_is_answered_once(session: Session, advisor: StaffMember) -> None:
     unit = closed_unit(session, advisor)
     survey = session.scalars(select(Survey).where(Survey.unit_id == unit.id)).one()
-    now = datetime.now(UTC)
+    now = portal_clock.now()
     assert answer_survey(session, survey, quality=4, usefulness=3, comment=" Merci ", now=now)
     assert not answer_survey(session, survey, quality=1, usefulness=1, comment="", now=now)
     assert (survey.quality, survey.usefulness, survey.comment) == (4, 3, "Merci")
@@ -138,7 +139,7 @@ def test_indicator_8_1_on_a_controlled_semester(session: Session, advisor: Staff
         survey = Survey(unit_id=unit.id, operator_id=unit.operator_id, closed_on=day)
         if answer:
             survey.quality, survey.usefulness = answer
-            survey.answered_at = datetime.now(UTC)
+            survey.answered_at = portal_clock.now()
         session.add(survey)
     # The next semester's first day counts in the next semester.
     unit = engaged(session, advisor, UnitKind.UO1, engaged_on=today, today=today)

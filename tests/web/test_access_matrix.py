@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from portal import clock as portal_clock
 from portal.advisor.models import Unit, UnitKind
 from portal.booking.models import Absence, AvailabilityWindow, RequestStatus
 from portal.clock import today_in_france
@@ -160,7 +161,7 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             address_lines="12 rue des Lilas",
             postcode="35000",
             town="Rennes",
-            requested_at=datetime.now(UTC),
+            requested_at=portal_clock.now(),
         )
         session.add_all([signature, scan, window, absence, closure, provider, copy_request])
         session.flush()

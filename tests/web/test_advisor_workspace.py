@@ -8,13 +8,14 @@ import html as htmllib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, event, select
 
+from portal import clock as portal_clock
 from portal.advisor.closing import close_unit
 from portal.advisor.models import ClosureKind, Dossier, Interaction, Unit, UnitKind, UnitStatus
 from portal.advisor.rules import add_months
@@ -58,7 +59,7 @@ def _appointment(
     session = db.session
     advisor = session.get_one(StaffMember, advisor_id)
     op = ws.operator(session, "16")
-    starts = datetime.now(UTC) - timedelta(hours=hours_ago)
+    starts = portal_clock.now() - timedelta(hours=hours_ago)
     request = booking.request_for(
         session, op, requested_on=today_in_france() - timedelta(days=3), last_name=last_name
     )

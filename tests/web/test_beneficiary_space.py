@@ -16,6 +16,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from portal import clock as portal_clock
 from portal.advisor.models import ClosureKind, Unit, UnitKind, UnitStatus
 from portal.auth.models import UserSession
 from portal.beneficiary.models import ClosureRequest, SignInLink
@@ -67,7 +68,7 @@ def sign_livrable(session: Session, advisor: StaffMember, unit: Unit, content: d
     livrable = Livrable(unit=unit, kind=kind, content=content)
     session.add(livrable)
     session.flush()
-    version = freeze_for_signature(session, livrable, by=advisor, now=datetime.now(UTC))
+    version = freeze_for_signature(session, livrable, by=advisor, now=portal_clock.now())
     for party, reason in (
         (SignatureParty.ADVISOR, None),
         (SignatureParty.BENEFICIARY, "poursuite"),
@@ -358,7 +359,7 @@ def test_an_expired_link_is_refused(app: Flask, people: People) -> None:
         token = create_sign_in_link(
             db.session,
             email=people.email,
-            now=datetime.now(UTC) - timedelta(minutes=31),
+            now=portal_clock.now() - timedelta(minutes=31),
             minutes=30,
             max_per_hour=100,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -15,7 +15,9 @@ from sqlalchemy import select, update
 
 from portal.booking.models import Appointment, AppointmentRequest, RequestStatus, Slot
 from portal.booking.tokens import manage_token, request_id_from_token
+from portal.extensions import db
 from portal.mail.models import OutboxMessage
+from tests.conftest import FrozenClock
 
 RENNES = "35238"
 
@@ -50,9 +52,47 @@ def _request_of(secret_key: str, location: str) -> int:
     return request_id_from_token(secret_key, match[1])
 
 
-def _free_slot(client: FlaskClient, query: str = "") -> int:
-    html = client.get(f"/rendez-vous?commune={RENNES}{query}").get_data(as_text=True)
-    return int(re.findall(r"/rendez-vous/creneau/(\d+)\?", html)[-1])
+def _two_weeks(client: FlaskClient, url: str) -> str:
+    """A slots page on the week it opens on, then on the next one (« Semaine suivante »): what
+    is left of the first week depends on the day and hour the suite runs (on a Friday
+    morning, no early slot; on a Thursday night, nothing past the change cut-off)."""
+    html = client.get(url).get_data(as_text=True)
+    next_week = re.search(r'href="([^"]+semaine=[^"]+)"[^>]*>Semaine suivante', html)
+    if next_week is None:
+        return html
+    return html + client.get(next_week.group(1).replace("&amp;", "&")).get_data(as_text=True)
+
+
+def _linked_slots(client: FlaskClient, url: str, link: str) -> list[int]:
+    """The slots a slots page links to (`link` captures the id), over two weeks."""
+    return [int(i) for i in re.findall(link, _two_weeks(client, url))]
+
+
+def _changeable_slot(app: Flask, clock: FrozenClock, ids: list[int], avoid: int = 0) -> int:
+    """Among the slots shown, the latest in-person one its booker may still move or cancel
+    online: starting after the change cut-off (BOOKING_CHANGE_CUTOFF_HOURS from the frozen
+    « now », the one the views read). A slot picked by its place in the list may start
+    tomorrow morning, and then the change is refused, whatever the weekday."""
+    cutoff = clock.now + timedelta(hours=app.config["BOOKING_CHANGE_CUTOFF_HOURS"])
+    with app.app_context():
+        later = db.session.scalars(
+            select(Slot.id)
+            .where(
+                Slot.id.in_(ids),
+                Slot.id != avoid,
+                Slot.starts_at > cutoff,
+                Slot.offers_presentiel.is_(True),
+            )
+            .order_by(Slot.starts_at, Slot.id)
+        ).all()
+    assert later, "no free in-person slot after the change cut-off on the page or the next"
+    return later[-1]
+
+
+def _free_slot(client: FlaskClient, app: Flask, clock: FrozenClock) -> int:
+    """A free slot of the search page that may still be changed once booked."""
+    shown = _linked_slots(client, f"/rendez-vous?commune={RENNES}", r"/rendez-vous/creneau/(\d+)\?")
+    return _changeable_slot(app, clock, shown)
 
 
 def _form_data(client: FlaskClient, slot_id: int, **changes: str) -> dict[str, str]:
@@ -64,9 +104,12 @@ def _form_data(client: FlaskClient, slot_id: int, **changes: str) -> dict[str, s
 
 
 @pytest.fixture
-def booked(client: FlaskClient, app: Flask) -> Iterator[tuple[str, dict[str, str]]]:
-    """A booking made through the form; yields the manage page path and what was typed."""
-    data = _form_data(client, _free_slot(client))
+def booked(
+    client: FlaskClient, app: Flask, clock: FrozenClock
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A booking made through the form, on a slot past the change cut-off; yields the manage
+    page path and what was typed."""
+    data = _form_data(client, _free_slot(client, app, clock))
     response = client.post("/rendez-vous/reserver", data=data)
     assert response.status_code == 303
     yield response.headers["Location"], data
@@ -95,7 +138,7 @@ def test_remote_slots_only_when_asked_while_in_person_ones_are_free(client: Flas
 
 
 def test_part_of_day_filter_keeps_extended_hours(client: FlaskClient) -> None:
-    html = client.get(f"/rendez-vous?commune={RENNES}&moment=matin").get_data(as_text=True)
+    html = _two_weeks(client, f"/rendez-vous?commune={RENNES}&moment=matin")
     times = re.findall(r'aria-label="[^"]*">(\d+) h (\d\d)</a>', html)
     assert times
     assert all((int(h), int(m)) < (9, 30) and int(h) >= 7 for h, m in times)
@@ -130,8 +173,6 @@ def test_booking_confirms_queues_an_email_with_an_invitation(
     assert "Votre rendez-vous est réservé." in page
     assert "Léa Martin" in page
     with app.app_context():
-        from portal.extensions import db
-
         mail = db.session.scalar(
             select(OutboxMessage).where(OutboxMessage.to_address == data["email"])
         )
@@ -140,8 +181,10 @@ def test_booking_confirms_queues_an_email_with_an_invitation(
         assert any(a.filename.endswith(".ics") for a in mail.attachments)
 
 
-def test_a_double_submitted_form_books_once(client: FlaskClient, app: Flask) -> None:
-    data = _form_data(client, _free_slot(client))
+def test_a_double_submitted_form_books_once(
+    client: FlaskClient, app: Flask, clock: FrozenClock
+) -> None:
+    data = _form_data(client, _free_slot(client, app, clock))
     first = client.post("/rendez-vous/reserver", data=data)
     again = client.post("/rendez-vous/reserver", data=data)
     assert first.status_code == again.status_code == 303
@@ -152,8 +195,6 @@ def test_a_double_submitted_form_books_once(client: FlaskClient, app: Flask) -> 
         secret, again.headers["Location"]
     )
     with app.app_context():
-        from portal.extensions import db
-
         requests = db.session.scalars(
             select(AppointmentRequest).where(AppointmentRequest.idempotency_key == data["key"])
         ).all()
@@ -179,9 +220,9 @@ def test_a_double_submitted_form_books_once(client: FlaskClient, app: Flask) -> 
     ],
 )
 def test_bad_input_keeps_what_was_typed(
-    client: FlaskClient, field: str, value: str, message: str
+    client: FlaskClient, app: Flask, clock: FrozenClock, field: str, value: str, message: str
 ) -> None:
-    data = _form_data(client, _free_slot(client), last_name="Keïta-Dupont")
+    data = _form_data(client, _free_slot(client, app, clock), last_name="Keïta-Dupont")
     if value:
         data[field] = value
     else:
@@ -207,16 +248,16 @@ def test_a_slot_taken_meanwhile_offers_alternatives(
     assert 'value="Inès"' in html
 
 
-def test_a_vanished_or_past_slot_is_refused(client: FlaskClient, app: Flask) -> None:
+def test_a_vanished_or_past_slot_is_refused(
+    client: FlaskClient, app: Flask, clock: FrozenClock
+) -> None:
     with app.app_context():
-        from portal.extensions import db
-
         # A past slot that offers the modality the form sends, so that only its date is wrong.
         past = next(
             (
                 slot.id
                 for slot in db.session.scalars(
-                    select(Slot).where(Slot.starts_at < datetime.now(UTC)).order_by(Slot.id)
+                    select(Slot).where(Slot.starts_at < clock.now).order_by(Slot.id)
                 )
                 if slot.offers_presentiel
             ),
@@ -238,23 +279,22 @@ def test_a_tampered_link_says_so(client: FlaskClient, app: Flask) -> None:
 
 
 def test_move_then_cancel_with_the_link(
-    client: FlaskClient, booked: tuple[str, dict[str, str]], app: Flask
+    client: FlaskClient, booked: tuple[str, dict[str, str]], app: Flask, clock: FrozenClock
 ) -> None:
+    # `booked` is past the cut-off, so it may be moved; the new slot is past it too, so the
+    # moved appointment may still be cancelled.
     manage_path, data = booked
     with app.app_context():
-        from portal.extensions import db
-
-        # Put the appointment beyond the cut-off so that it may be changed.
         request = db.session.scalar(
             select(AppointmentRequest).where(AppointmentRequest.idempotency_key == data["key"])
         )
         assert request is not None
         token = manage_token(app.config["SECRET_KEY"], request.id)
-    move_page = client.get(f"/rendez-vous/gerer/{token}/deplacer").get_data(as_text=True)
-    targets = re.findall(r'href="(/rendez-vous/gerer/[^"]+/deplacer/(\d+)[^"]*)"', move_page)
-    candidates = [(url, sid) for url, sid in targets if sid != data["slot"]]
-    url, new_slot = candidates[-1]
-    confirm = client.get(url.replace("&amp;", "&"))
+    targets = _linked_slots(
+        client, f"/rendez-vous/gerer/{token}/deplacer", r"/rendez-vous/gerer/[^/\"]+/deplacer/(\d+)"
+    )
+    new_slot = _changeable_slot(app, clock, targets, avoid=int(data["slot"]))
+    confirm = client.get(f"/rendez-vous/gerer/{token}/deplacer/{new_slot}")
     assert confirm.status_code == 200
     moved = client.post(
         f"/rendez-vous/gerer/{token}/deplacer/{new_slot}", data={"modality": "presentiel"}
@@ -262,32 +302,29 @@ def test_move_then_cancel_with_the_link(
     assert moved.status_code == 303
     assert "Votre rendez-vous est déplacé" in client.get(manage_path).get_data(as_text=True)
     with app.app_context():
-        from portal.extensions import db
-
         appointments = db.session.scalars(
             select(Appointment).where(Appointment.request_id == request.id).order_by(Appointment.id)
         ).all()
         assert [a.status for a in appointments] == ["moved", "booked"]
-        assert appointments[1].slot_id == int(new_slot)
+        assert appointments[1].slot_id == new_slot
         assert appointments[1].sequence == 1
     cancelled = client.post(f"/rendez-vous/gerer/{token}/annuler")
     assert cancelled.status_code == 303
     page = client.get(manage_path).get_data(as_text=True)
+    assert "Votre rendez-vous est annulé." in page
     assert "Rendez-vous annulé" in page
 
 
 def test_no_change_past_the_cut_off(
-    client: FlaskClient, booked: tuple[str, dict[str, str]], app: Flask
+    client: FlaskClient, booked: tuple[str, dict[str, str]], app: Flask, clock: FrozenClock
 ) -> None:
     manage_path, data = booked
     with app.app_context():
-        from portal.extensions import db
-
         request = db.session.scalar(
             select(AppointmentRequest).where(AppointmentRequest.idempotency_key == data["key"])
         )
         assert request is not None
-        soon = datetime.now(UTC) + timedelta(hours=5)
+        soon = clock.now + timedelta(hours=5)  # the views' « now », frozen
         db.session.execute(
             update(Appointment)
             .where(Appointment.request_id == request.id)
@@ -303,20 +340,19 @@ def test_no_change_past_the_cut_off(
 
 
 def test_nothing_free_before_the_deadline_records_a_waiting_request(
-    client: FlaskClient, app: Flask
+    client: FlaskClient, app: Flask, clock: FrozenClock
 ) -> None:
     mamoudzou = "97611"  # Mayotte: 2 sites, no neighbouring lot within reach
     with app.app_context():
-        from portal.extensions import db
         from portal.network.models import Operator
 
         operator = db.session.scalar(select(Operator).where(Operator.lot_number == 18))
         assert operator is not None
-        now = datetime.now(UTC)
+        withdrawn = db.session.scalars(
+            select(Slot.id).where(Slot.operator_id == operator.id, Slot.withdrawn_at.is_(None))
+        ).all()
         db.session.execute(
-            update(Slot)
-            .where(Slot.operator_id == operator.id, Slot.withdrawn_at.is_(None))
-            .values(withdrawn_at=now)
+            update(Slot).where(Slot.id.in_(withdrawn)).values(withdrawn_at=clock.now)
         )
         db.session.commit()
     try:
@@ -332,8 +368,6 @@ def test_nothing_free_before_the_deadline_records_a_waiting_request(
         assert "Demande en attente" in page
         assert "vous appellera" in page
         with app.app_context():
-            from portal.extensions import db
-
             request = db.session.scalar(
                 select(AppointmentRequest).where(AppointmentRequest.idempotency_key == data["key"])
             )
@@ -342,9 +376,7 @@ def test_nothing_free_before_the_deadline_records_a_waiting_request(
             assert request.beneficiary.phone == "+262639012345"
     finally:
         with app.app_context():
-            from portal.extensions import db
-
-            db.session.execute(
-                update(Slot).where(Slot.withdrawn_at == now).values(withdrawn_at=None)
-            )
+            # Put back only the slots this test withdrew (another test may have withdrawn
+            # some at the same frozen instant).
+            db.session.execute(update(Slot).where(Slot.id.in_(withdrawn)).values(withdrawn_at=None))
             db.session.commit()
