@@ -1,27 +1,34 @@
 """A real RFC 3161 time-stamping authority on 127.0.0.1, for tests: an HTTP server that
 answers `application/timestamp-query` POSTs with a token signed by a throwaway TSA
 certificate (issued by its own throwaway CA), or fails the way a real server may: an HTTP 500,
-or a body that is not a timestamp reply at all."""
+or a body that is not a timestamp reply at all. And what a forger would do to a sealed copy:
+put other tokens in the seal's CMS (`with_tokens`), where the seal's signature does not
+reach."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 
+from asn1crypto import cms, tsp
 from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps import DummyTimeStamper
 
 from portal import clock
+from portal.esign.asyncio_bridge import run
+from portal.esign.timestamps import TOKEN_ATTRIBUTE
 
 TSA_NAME = "Horodatage de test (sans valeur)"
 
@@ -64,9 +71,8 @@ def make_identity() -> TsaIdentity:
     return TsaIdentity(ca, certificate, key)
 
 
-@contextmanager
-def running_tsa(identity: TsaIdentity) -> Iterator[LocalTsa]:
-    stamper = DummyTimeStamper(
+def stamper_of(identity: TsaIdentity) -> DummyTimeStamper:
+    return DummyTimeStamper(
         tsa_cert=asn1_x509.Certificate.load(identity.certificate.public_bytes(_DER)),
         tsa_key=asn1_keys.PrivateKeyInfo.load(
             identity.key.private_bytes(
@@ -75,6 +81,43 @@ def running_tsa(identity: TsaIdentity) -> Iterator[LocalTsa]:
         ),
         certs_to_embed=[asn1_x509.Certificate.load(identity.ca.public_bytes(_DER))],
     )
+
+
+def token_over(identity: TsaIdentity, signature_value: bytes) -> cms.ContentInfo:
+    """A genuine token of this TSA over a signature value (RFC 3161 annex A imprint)."""
+    digest = hashlib.sha256(signature_value).digest()
+    token: cms.ContentInfo = run(stamper_of(identity).async_timestamp(digest, "sha256"))
+    return token
+
+
+def seal_signature_value(pdf: bytes) -> bytes:
+    signature = PdfFileReader(BytesIO(pdf), strict=False).embedded_signatures[-1]
+    return bytes(signature.signer_info["signature"].native)
+
+
+def with_tokens(pdf: bytes, tokens: list[cms.ContentInfo]) -> bytes:
+    """The same PDF, byte for byte, but for the signature-time-stamp tokens of its last seal's
+    CMS, rewritten in place inside the /Contents hex string (zero-padded as pyHanko does)."""
+    signature = PdfFileReader(BytesIO(pdf), strict=False).embedded_signatures[-1]
+    _, hole_start, hole_end, _ = (int(n) for n in signature.byte_range)
+    content = cms.ContentInfo.load(bytes(signature.pkcs7_content), strict=False)
+    signer_info = content["content"]["signer_infos"][0]
+    kept = [
+        attribute
+        for attribute in (signer_info["unsigned_attrs"] or [])
+        if attribute["type"].native != TOKEN_ATTRIBUTE
+    ]
+    added = [cms.CMSAttribute({"type": TOKEN_ATTRIBUTE, "values": [t]}) for t in tokens]
+    signer_info["unsigned_attrs"] = cms.CMSAttributes(kept + added) if kept + added else None
+    hexed = content.dump(force=True).hex().encode()
+    width = hole_end - hole_start - 2  # between < and >
+    assert pdf[hole_start : hole_start + 1] == b"<" and len(hexed) <= width
+    return pdf[: hole_start + 1] + hexed.ljust(width, b"0") + pdf[hole_end - 1 :]
+
+
+@contextmanager
+def running_tsa(identity: TsaIdentity) -> Iterator[LocalTsa]:
+    stamper = stamper_of(identity)
     state: list[LocalTsa] = []
 
     class Handler(BaseHTTPRequestHandler):

@@ -116,6 +116,9 @@ class SealedDocument(Base):
     # "rfc3161" with the TSA's URL, or "server": the evidence says the server's clock was used.
     timestamp: Mapped[str] = mapped_column(String(10))
     tsa_url: Mapped[str | None] = mapped_column(String(300))
+    # SHA-256 of the certificate of the TSA that signed the token (None before 0011: the
+    # verification then reads it from `pdf`, the copy as sealed).
+    tsa_certificate_sha256: Mapped[str | None] = mapped_column(String(64))
     # The chain as the certificate page printed it.
     chain_length: Mapped[int]
     chain_head: Mapped[str] = mapped_column(String(64))

@@ -62,6 +62,7 @@ declare(
         "sealed_at",
         "timestamp",
         "tsa_url",
+        "tsa_certificate_sha256",
         "chain_length",
         "chain_head",
     ),

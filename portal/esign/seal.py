@@ -25,7 +25,7 @@ from portal.esign.certificate_page import CertifiedEvent, EvidenceCertificate, r
 from portal.esign.certificates import SealSettings, load_signer
 from portal.esign.evidence import events_of, record_event, verify_chain
 from portal.esign.models import ActorKind, EventKind, SealedDocument, SignatureEvent
-from portal.esign.timestamps import GuardedTimeStamper
+from portal.esign.timestamps import GuardedTimeStamper, tsa_certificate_sha256
 from portal.livrables.models import LivrableVersion, SignatureMethod, SignatureParty
 from portal.livrables.pdf_layout import TITLES
 from portal.livrables.pdf_text import french_day
@@ -81,6 +81,7 @@ def seal_version(
         sealed_at=now,
         timestamp="rfc3161" if tsa_url else "server",
         tsa_url=tsa_url or None,
+        tsa_certificate_sha256=tsa_certificate_sha256(sealed) if tsa_url else None,
         chain_length=report.length,
         chain_head=report.head_hash,
     )
@@ -96,6 +97,7 @@ def seal_version(
             "certificate_sha256": certificate_sha256,
             "timestamp": row.timestamp,
             "tsa_url": row.tsa_url,
+            "tsa_certificate_sha256": row.tsa_certificate_sha256,
             "chain_length": row.chain_length,
             "chain_head": row.chain_head,
         }

@@ -31,6 +31,20 @@ MESSAGES = {
         "nouveau après le scellement : ce n'est plus l'exemplaire signé. Demandez l'original "
         "à la personne qui vous l'a remis, ou à son opérateur."
     ),
+    Reason.TIMESTAMP_REMOVED: _l(
+        "Le contenu de ce fichier est bien celui que le portail a scellé, mais le jeton "
+        "d'horodatage d'un tiers (RFC 3161) joint au cachet lors du scellement en a été "
+        "retiré : ce n'est pas l'exemplaire remis par le portail, et l'heure du scellement "
+        "n'y est plus attestée. Demandez l'original à la personne qui vous l'a remis, ou à "
+        "son opérateur."
+    ),
+    Reason.TIMESTAMP_REPLACED: _l(
+        "Le contenu de ce fichier est bien celui que le portail a scellé, mais le jeton "
+        "d'horodatage joint au cachet n'est pas celui posé lors du scellement (remplacé, "
+        "ajouté, ou d'un autre service d'horodatage) : ce n'est pas l'exemplaire remis par le "
+        "portail, et l'heure qu'il indique ne peut pas être crue. Demandez l'original à la "
+        "personne qui vous l'a remis, ou à son opérateur."
+    ),
     Reason.NO_SEAL: _l(
         "Ce PDF ne porte aucun cachet électronique : il n'a pas été scellé par ce portail, "
         "qui ne peut rien en dire."

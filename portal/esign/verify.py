@@ -1,17 +1,26 @@
 """What a copy someone hands in is: sealed by this portal and intact, altered since, not
 ours, or not a PDF at all. Nothing is trusted from the file but what our seal signs: the
 seal's signed digest finds the `sealed_document` row, its certificate must be the one we
-sealed with, and pyHanko recomputes the digest over the bytes handed in."""
+sealed with, and pyHanko recomputes the digest over the bytes handed in.
+
+The RFC 3161 token sits in an unsigned attribute of the seal's CMS, outside what the seal
+signs: when the row says the time was attested, the copy must carry one token, signed by the
+TSA certificate recorded at sealing, whose imprint pyHanko finds to be the seal's signature.
+A copy whose token was removed, replaced or added is not the copy the portal issued: it is
+« altered », with its own reason, even though the document's content is the signed one."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from io import BytesIO
 
+from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import PdfSignatureStatus
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import (
     EmbeddedPdfSignature,
@@ -27,6 +36,7 @@ from portal.esign.asyncio_bridge import run
 from portal.esign.evidence import events_of, verify_chain
 from portal.esign.models import SealedDocument
 from portal.esign.seal import signature_facts
+from portal.esign.timestamps import signature_tokens, tsa_certificate, tsa_certificate_sha256
 from portal.livrables.models import LivrableKind, SignatureParty
 
 log = logging.getLogger(__name__)
@@ -48,6 +58,8 @@ class Reason(StrEnum):
     OTHER_CERTIFICATE = "other_certificate"
     CONTENT_CHANGED = "content_changed"
     CHANGED_AFTER_SEAL = "changed_after_seal"
+    TIMESTAMP_REMOVED = "timestamp_removed"  # the row says rfc3161, the copy has no token
+    TIMESTAMP_REPLACED = "timestamp_replaced"  # another TSA, another imprint, or one added
     SEALED = "sealed"
 
 
@@ -112,9 +124,19 @@ def _sealed_row(
 
 
 def _checked(session: Session, signature: EmbeddedPdfSignature, row: SealedDocument) -> Verdict:
+    tokens = signature_tokens(signature.signer_info)
+    tsas = [c for c in (tsa_certificate(t) for t in tokens) if c is not None]
+    tsa = tsas[0] if len(tokens) == 1 and tsas else None
     context = ValidationContext(trust_roots=[signature.signer_cert], allow_fetching=False)
+    # A token is checked trusting its own TSA certificate, whose identity is compared with
+    # the one recorded below: no path to build, no pyHanko traceback in the logs.
+    ts_context = ValidationContext(trust_roots=tsas, allow_fetching=False) if tsas else None
     try:
-        status = run(async_validate_pdf_signature(signature, signer_validation_context=context))
+        status = run(
+            async_validate_pdf_signature(
+                signature, signer_validation_context=context, ts_validation_context=ts_context
+            )
+        )
     except (SignatureValidationError, PathBuildingError, ValueError):
         log.info("sealed copy of version %s fails validation", row.version_id, exc_info=True)
         return Verdict(Result.ALTERED, Reason.CONTENT_CHANGED)
@@ -122,7 +144,39 @@ def _checked(session: Session, signature: EmbeddedPdfSignature, row: SealedDocum
         return Verdict(Result.ALTERED, Reason.CONTENT_CHANGED)
     if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
         return Verdict(Result.ALTERED, Reason.CHANGED_AFTER_SEAL)
+    timestamp = _timestamp_problem(row, len(tokens), tsa, status)
+    if timestamp is not None:
+        log.info("sealed copy of version %s: %s", row.version_id, timestamp)
+        return Verdict(Result.ALTERED, timestamp)
     return Verdict(Result.INTACT, Reason.SEALED, _facts(session, row))
+
+
+def _timestamp_problem(
+    row: SealedDocument, count: int, tsa: x509.Certificate | None, status: PdfSignatureStatus
+) -> Reason | None:
+    """None when the copy's tokens are those the seal left: none on the server's time; one,
+    intact and signed by the recorded TSA certificate, for an RFC 3161 time."""
+    if row.timestamp != "rfc3161":
+        return Reason.TIMESTAMP_REPLACED if count else None
+    if count == 0:
+        return Reason.TIMESTAMP_REMOVED
+    if count > 1 or tsa is None:
+        return Reason.TIMESTAMP_REPLACED
+    expected = row.tsa_certificate_sha256 or _recorded_in_copy_as_sealed(row)
+    if expected is not None and hashlib.sha256(tsa.dump()).hexdigest() != expected:
+        return Reason.TIMESTAMP_REPLACED
+    token = status.timestamp_validity
+    if token is None or not (token.intact and token.valid):
+        return Reason.TIMESTAMP_REPLACED  # e.g. our TSA's token over another signature
+    return None
+
+
+def _recorded_in_copy_as_sealed(row: SealedDocument) -> str | None:
+    """Rows sealed before 0011: the TSA certificate of the PDF as sealed (None if erased)."""
+    try:
+        return tsa_certificate_sha256(row.pdf)
+    except Exception:  # the PDF blanked by the erasure of personal data
+        return None
 
 
 def _facts(session: Session, row: SealedDocument) -> SealedFacts:

@@ -1,12 +1,14 @@
 """The seal's time attested by an RFC 3161 server (`ESIGN_TSA_URL`), against a real local
 TSA (tests/tsa_server.py): the token is in the seal's CMS, pdfsig still finds the seal valid,
-the verification says « RFC 3161 ». A server that fails leaves the server's time, said so on
+the verification says « RFC 3161 », and only while the copy carries that very token. A server
+that fails leaves the server's time, said so on
 the certificate page, and the unit closes all the same."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -35,7 +37,16 @@ from portal.livrables.models import LivrableStatus, LivrableVersion
 from portal.mail.models import OutboxAttachment, OutboxMessage
 from portal.network.models import StaffMember
 from tests.esign_data import signed_version
-from tests.tsa_server import TSA_NAME, LocalTsa, TsaIdentity, make_identity, running_tsa
+from tests.tsa_server import (
+    TSA_NAME,
+    LocalTsa,
+    TsaIdentity,
+    make_identity,
+    running_tsa,
+    seal_signature_value,
+    token_over,
+    with_tokens,
+)
 from tests.unit.test_seal import nss_trusting_the_demo_ca, pdfsig, text_of  # noqa: F401
 from tests.workspace_data import staff
 
@@ -156,6 +167,80 @@ def test_the_verification_finds_the_copy_intact_with_an_rfc3161_time(
     assert (verdict.result, verdict.reason) == (Result.INTACT, Reason.SEALED)
     assert verdict.facts is not None
     assert verdict.facts.timestamp == "rfc3161" and verdict.facts.chain_intact
+
+
+def test_the_tsa_certificate_is_recorded_when_sealing(
+    session: Session, tsa: LocalTsa, advisor: StaffMember, today: date
+) -> None:
+    version = signed_version(session, advisor, today)
+    sealed = seal_of(session, version)
+    expected = hashlib.sha256(tsa.identity.certificate.public_bytes(Encoding.DER)).hexdigest()
+    assert sealed.tsa_certificate_sha256 == expected
+    assert sealed_event_detail(session, version)["tsa_certificate_sha256"] == expected
+
+
+def test_checking_the_token_leaves_no_traceback_in_the_logs(
+    session: Session,
+    tsa: LocalTsa,
+    advisor: StaffMember,
+    today: date,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sealed = seal_of(session, signed_version(session, advisor, today))
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        assert verify_copy(session, sealed.pdf).result == Result.INTACT
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    assert loud == [], [r.getMessage() for r in loud]
+
+
+# --- A copy whose token was tampered with ------------------------------------------------------
+
+
+def test_a_copy_whose_token_was_stripped_is_altered_timestamp_removed(
+    session: Session, tsa: LocalTsa, advisor: StaffMember, today: date
+) -> None:
+    sealed = seal_of(session, signed_version(session, advisor, today))
+    stripped = with_tokens(sealed.pdf, [])
+    assert len(stripped) == len(sealed.pdf) and stripped != sealed.pdf
+    signature = PdfFileReader(io.BytesIO(stripped), strict=False).embedded_signatures[-1]
+    assert signature.signer_info["unsigned_attrs"].native is None  # the seal itself still holds
+    verdict = verify_copy(session, stripped)
+    assert (verdict.result, verdict.reason) == (Result.ALTERED, Reason.TIMESTAMP_REMOVED)
+    assert verdict.facts is None
+
+
+def test_a_copy_with_a_token_from_another_tsa_is_altered_timestamp_replaced(
+    session: Session, tsa: LocalTsa, advisor: StaffMember, today: date
+) -> None:
+    """A genuine token, over the seal's very signature, from a TSA that did not stamp it."""
+    sealed = seal_of(session, signed_version(session, advisor, today))
+    other = token_over(make_identity(), seal_signature_value(sealed.pdf))
+    verdict = verify_copy(session, with_tokens(sealed.pdf, [other]))
+    assert (verdict.result, verdict.reason) == (Result.ALTERED, Reason.TIMESTAMP_REPLACED)
+
+
+def test_a_token_of_the_same_tsa_over_another_signature_is_replaced(
+    session: Session, tsa: LocalTsa, advisor: StaffMember, today: date
+) -> None:
+    """Our TSA's certificate, but an imprint that is not the seal's signature (a token lifted
+    from another document)."""
+    sealed = seal_of(session, signed_version(session, advisor, today))
+    lifted = token_over(tsa.identity, b"the signature of another document")
+    verdict = verify_copy(session, with_tokens(sealed.pdf, [lifted]))
+    assert (verdict.result, verdict.reason) == (Result.ALTERED, Reason.TIMESTAMP_REPLACED)
+
+
+def test_a_row_sealed_before_the_certificate_was_recorded_reads_it_from_its_pdf(
+    session: Session, tsa: LocalTsa, advisor: StaffMember, today: date
+) -> None:
+    sealed = seal_of(session, signed_version(session, advisor, today))
+    sealed.tsa_certificate_sha256 = None  # as migration 0011 leaves the rows sealed before it
+    session.flush()
+    assert verify_copy(session, sealed.pdf).result == Result.INTACT
+    other = token_over(make_identity(), seal_signature_value(sealed.pdf))
+    verdict = verify_copy(session, with_tokens(sealed.pdf, [other]))
+    assert (verdict.result, verdict.reason) == (Result.ALTERED, Reason.TIMESTAMP_REPLACED)
 
 
 # --- A TSA that fails -------------------------------------------------------------------------

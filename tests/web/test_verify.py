@@ -1,5 +1,6 @@
 """`/verifier` and `POST /api/v1/verify`: anyone checks a copy, without an account; four
-answers (intact, altered, unknown, not a PDF), initials only, FR and EN."""
+answers (intact, altered, unknown, not a PDF), initials only, FR and EN. A copy sealed with an
+RFC 3161 time (a real local TSA) whose token was stripped or swapped is « altered »."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ from portal.clock import today_in_france
 from portal.esign.models import SealedDocument
 from portal.extensions import db
 from tests.esign_data import signed_version
+from tests.tsa_server import (
+    make_identity,
+    running_tsa,
+    seal_signature_value,
+    token_over,
+    with_tokens,
+)
 from tests.workspace_data import staff
 
 
@@ -48,6 +56,30 @@ def altered(pdf: bytes) -> bytes:
     at = data.index(b"/Producer (") + len(b"/Producer (")
     data[at] ^= 0x01  # one byte of the signed content
     return bytes(data)
+
+
+@dataclass(frozen=True)
+class Stamped:
+    sealed: bytes  # sealed with a token of the local TSA
+    stripped: bytes  # the same, its token removed
+    swapped: bytes  # the same, with another TSA's token over the seal's signature
+
+
+@pytest.fixture(scope="module")
+def stamped(app: Flask) -> Stamped:
+    with app.app_context(), running_tsa(make_identity()) as tsa:
+        before = app.config["ESIGN_TSA_URL"]
+        app.config["ESIGN_TSA_URL"] = tsa.url
+        try:
+            advisor = staff(db.session, "16", name="Dominique Martin")
+            version = signed_version(db.session, advisor, today_in_france())
+        finally:
+            app.config["ESIGN_TSA_URL"] = before
+        sealed = db.session.get(SealedDocument, version.id)
+        assert sealed is not None and sealed.timestamp == "rfc3161"
+        db.session.commit()
+        other = token_over(make_identity(), seal_signature_value(sealed.pdf))
+        return Stamped(sealed.pdf, with_tokens(sealed.pdf, []), with_tokens(sealed.pdf, [other]))
 
 
 NOT_A_PDF = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -150,6 +182,28 @@ def test_the_answers_in_english(client: FlaskClient, copies: Copies) -> None:
     assert "This file is not a PDF" in invalid
 
 
+def test_a_copy_whose_timestamp_was_removed_or_replaced_is_altered_fr_and_en(
+    client: FlaskClient, stamped: Stamped
+) -> None:
+    intact = text_of(post_page(client, stamped.sealed).data)
+    assert "Document authentique et intact" in intact
+    assert "jeton d'horodatage d'un tiers (RFC 3161)" in intact
+    stripped = text_of(post_page(client, stamped.stripped).data)
+    assert "Document modifié après sa signature" in stripped
+    assert "le jeton d'horodatage d'un tiers (RFC 3161) joint au cachet" in stripped
+    assert "en a été retiré" in stripped
+    swapped = text_of(post_page(client, stamped.swapped).data)
+    assert "Document modifié après sa signature" in swapped
+    assert "n'est pas celui posé lors du scellement" in swapped
+    assert "D. M." not in stripped + swapped  # no facts vouched for
+    english = text_of(post_page(client, stamped.stripped, lang="en").data)
+    assert "Document changed after it was signed" in english
+    assert "time-stamp token (RFC 3161) attached to the seal" in english
+    assert "has been removed from it" in english
+    english = text_of(post_page(client, stamped.swapped, lang="en").data)
+    assert "is not the one placed when it was sealed" in english
+
+
 # --- The API ----------------------------------------------------------------------------------
 
 
@@ -198,3 +252,19 @@ def test_the_api_speaks_english_when_asked_and_refuses_a_file_too_large(
     monkeypatch.setitem(app.config, "ESIGN_VERIFY_MAX_BYTES", 200 * 1024)
     big = post_api(client, b"%PDF-1.7\n" + b"0" * (200 * 1024 + 1))
     assert big.status_code == 413 and big.get_json()["reason"] == "too_large"
+
+
+def test_the_api_says_altered_when_the_timestamp_was_removed_or_replaced(
+    client: FlaskClient, stamped: Stamped
+) -> None:
+    intact = post_api(client, stamped.sealed).get_json()
+    assert (intact["result"], intact["document"]["timestamp"]) == ("intact", "rfc3161")
+    stripped = post_api(client, stamped.stripped)
+    assert stripped.status_code == 200
+    body = stripped.get_json()
+    assert (body["result"], body["reason"]) == ("altered", "timestamp_removed")
+    assert body["sealed_by_this_portal"] is True and "document" not in body
+    assert "en a été retiré" in body["message"]
+    swapped = post_api(client, stamped.swapped, lang="en").get_json()
+    assert (swapped["result"], swapped["reason"]) == ("altered", "timestamp_replaced")
+    assert "is not the one placed when it was sealed" in swapped["message"]
