@@ -11,6 +11,8 @@ declare(
     Beneficiary,
     subject=Subject.BENEFICIARY,
     email_column="email",
+    # The person's numbers: their SMS are found by them (`mail`'s outbox).
+    phone_column="phone",
     personal={
         "last_name": BOOKING(DataKind.IDENTITY, Erasure.PSEUDONYMISE),
         "first_name": BOOKING(DataKind.IDENTITY, Erasure.PSEUDONYMISE),

@@ -11,7 +11,9 @@ _MAIL = "mail_outbox"
 declare(
     OutboxMessage,
     subject=Subject.BENEFICIARY,
+    # An e-mail is found by the person's address, an SMS by one of their numbers.
     email_column="to_address",
+    phone_column="to_address",
     personal={
         # An e-mail address, or the E.164 number of an SMS.
         "to_address": BOOKING(DataKind.CONTACT, Erasure.DELETE, retention=_MAIL),

@@ -27,7 +27,14 @@ from portal.advisor.models import Dossier, Unit, UnitStatus
 from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus, Beneficiary
 from portal.privacy.models import ErasureReason, ErasureRecord
 from portal.privacy.registry import DataKind, Declaration, Erasure
-from portal.privacy.rows import children_first, owned, person_declarations, table_of
+from portal.privacy.rows import (
+    Keys,
+    children_first,
+    owned,
+    person_declarations,
+    person_keys,
+    table_of,
+)
 
 # RFC 2606: `.invalid` never resolves, so a pseudonymous address can never receive mail.
 PSEUDONYM_DOMAIN = "anonyme.invalid"
@@ -162,6 +169,8 @@ def pseudonymise(
             .where(Dossier.beneficiary_id.in_(beneficiary_ids))
         )
     )
+    # Read before the claim blanks them: the numbers the person's SMS went to.
+    keys = person_keys(session, beneficiary_ids, email)
     # Claim the records: the UPDATE takes only rows still carrying the address (a second run,
     # here or on another host, finds none).
     groups: dict[date, list[int]] = defaultdict(list)
@@ -179,10 +188,10 @@ def pseudonymise(
     for group in groups.values():
         pseudonym = _pseudonymous_address()
         for item in declared:
-            _update(session, item, group, email, pseudonym)
+            _update(session, item, group, keys, pseudonym)
     ids = [beneficiary_id for beneficiary_id, _ in claimed]
     for item in children_first([d for d in declared if d.deletes_rows]):
-        session.execute(delete(table_of(item)).where(owned(item, ids, email, for_erasure=True)))
+        session.execute(delete(table_of(item)).where(owned(item, ids, keys, for_erasure=True)))
     record = ErasureRecord(
         operator_id=operator_id,
         erased_at=now,
@@ -202,12 +211,12 @@ def _pseudonymous_address() -> str:
 
 
 def _update(
-    session: Session, declared: Declaration, ids: list[int], email: str, pseudonym: str
+    session: Session, declared: Declaration, ids: list[int], keys: Keys, pseudonym: str
 ) -> None:
     if declared.deletes_rows:
         return
     table = table_of(declared)
-    where = owned(declared, ids, email, for_erasure=True)
+    where = owned(declared, ids, keys, for_erasure=True)
     values: dict[str, Any] = {}
     for name, personal in declared.personal.items():
         column = table.columns[name]

@@ -1,10 +1,11 @@
 """A person's data as JSON (RGPD art. 15 and 20), built from the registry.
 
 Every declared table of the beneficiary, every row reached from the records made with the
-address, every column but the secrets (token hashes, idempotency keys): a column added and
-declared tomorrow is in the export the same day. Files are given by their size (the person
-downloads the documents themselves from their space), e-mail bodies are left out (the
-person received them). Plain Python over a Session.
+address (the messages too: e-mails to the address, SMS to the records' phone numbers), every
+column but the secrets (token hashes, idempotency keys): a column added and declared tomorrow
+is in the export the same day. Files are given by their size (the person downloads the
+documents themselves from their space), e-mail and SMS bodies are left out (the person
+received them). Plain Python over a Session.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal.booking.models import Beneficiary
 from portal.privacy.registry import Declaration
-from portal.privacy.rows import owned, person_declarations, table_of
+from portal.privacy.rows import Keys, owned, person_declarations, person_keys, table_of
 
 FORMAT_VERSION = 1
 
@@ -33,9 +34,10 @@ def export_person(session: Session, *, email: str, now: datetime) -> dict[str, A
             .order_by(Beneficiary.id)
         )
     )
+    keys = person_keys(session, ids, email)
     tables: dict[str, list[dict[str, Any]]] = {}
     for declared in person_declarations():
-        tables[declared.table] = _rows(session, declared, ids, email)
+        tables[declared.table] = _rows(session, declared, ids, keys)
     return {
         "format": FORMAT_VERSION,
         "generated_at": now.isoformat(),
@@ -45,11 +47,11 @@ def export_person(session: Session, *, email: str, now: datetime) -> dict[str, A
 
 
 def _rows(
-    session: Session, declared: Declaration, ids: list[int], email: str
+    session: Session, declared: Declaration, ids: list[int], keys: Keys
 ) -> list[dict[str, Any]]:
     table = table_of(declared)
     shown = [c for c in table.columns if c.name not in declared.secret]
-    query = select(*shown).where(owned(declared, ids, email))
+    query = select(*shown).where(owned(declared, ids, keys))
     key = table.columns.get("id")
     if key is not None:
         query = query.order_by(key)

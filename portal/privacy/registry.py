@@ -45,7 +45,7 @@ class DataKind(StrEnum):
     FREE_TEXT = "free_text"  # comments and notes a person or an advisor wrote
     DOCUMENT = "document"  # livrable contents, signed PDFs, scans
     CONNECTION = "connection"  # IP address, user agent
-    MESSAGE = "message"  # e-mails sent to the person
+    MESSAGE = "message"  # e-mails and SMS sent to the person
 
 
 class Purpose(StrEnum):
@@ -92,9 +92,12 @@ class Declaration:
     other: frozenset[str]  # columns that are not personal data
     secret: frozenset[str] = frozenset()  # not personal, never exported (token hashes, keys)
     # How a row reaches its person: a foreign-key column to a declared table, or None for the
-    # person's own table (rows found by `email_column`).
+    # person's own table and the tables matched by a key (`email_column`, `phone_column`).
     belongs_to: str | None = None
     email_column: str | None = None  # rows matched by the person's address (case-insensitive)
+    # Rows matched by the person's phone numbers (E.164, compared as stored). On the person's
+    # own table: where those numbers are read from.
+    phone_column: str | None = None
     # Erasure of a beneficiary touches only these rows (e.g. their own signature, not the
     # advisor's); None: every row of the person.
     erase_only: ColumnElement[bool] | None = None
@@ -121,6 +124,7 @@ def declare(
     secret: tuple[str, ...] = (),
     belongs_to: str | None = None,
     email_column: str | None = None,
+    phone_column: str | None = None,
     erase_only: ColumnElement[bool] | None = None,
     note: str = "",
 ) -> Declaration:
@@ -143,6 +147,7 @@ def declare(
         secret=frozenset(secret),
         belongs_to=belongs_to,
         email_column=email_column,
+        phone_column=phone_column,
         erase_only=erase_only,
         note=note,
     )

@@ -4,7 +4,8 @@ The rule (see portal/privacy/registry.py):
 1. A table that holds a person's data declares every column, personal or not. Such a table has
    a personal column, or hangs off a beneficiary's table by a foreign key.
 2. Any column whose name or type looks like personal data is declared, wherever it is.
-3. Every declared column exists, and every row of a beneficiary reaches the person.
+3. Every declared column exists, and every row of a beneficiary reaches the person (by a foreign
+   key, or by the person's address or phone numbers, which are contact columns).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy import (
 import portal.models  # noqa: F401  (loads every model and its declaration)
 from portal import config
 from portal.db import Base
-from portal.privacy.registry import RULE_RETENTIONS, Declaration, Subject, declarations
+from portal.privacy.registry import RULE_RETENTIONS, DataKind, Declaration, Subject, declarations
 
 # Parts of a column name that say « this may be about a person » (split on "_").
 LOOKS_PERSONAL = re.compile(
@@ -111,7 +112,28 @@ def test_every_beneficiary_row_reaches_the_person() -> None:
             assert parent.table not in seen, f"{name}: circular belongs_to"
             seen.add(parent.table)
             declared = parent
-        assert declared.email_column is not None, f"{name} never reaches a person's address"
+        keys = (declared.email_column, declared.phone_column)
+        assert keys != (None, None), f"{name} never reaches a person's address or number"
+
+
+def test_match_keys_are_contact_columns_and_numbers_come_from_the_person() -> None:
+    """An address or number a row is matched by is declared personal contact data, and the
+    person's table says where their numbers are (else a phone key would match nothing)."""
+    registry = declarations()
+    assert registry["beneficiary"].phone_column == "phone"
+    for declared in registry.values():
+        for key in (declared.email_column, declared.phone_column):
+            if key is not None:
+                personal = declared.personal.get(key)
+                assert personal is not None, f"{declared.table}.{key}: key not personal"
+                assert personal.kind == DataKind.CONTACT, f"{declared.table}.{key}: not a contact"
+
+
+def test_the_outbox_is_matched_by_address_and_by_number() -> None:
+    """An outbox row is an e-mail or an SMS (`to_address` is then an E.164 number): without
+    both keys a person's SMS would escape their export and their erasure."""
+    outbox = declarations()["outbox_message"]
+    assert (outbox.email_column, outbox.phone_column) == ("to_address", "to_address")
 
 
 def test_every_retention_is_a_setting_or_a_named_rule(tmp_path: Path) -> None:
