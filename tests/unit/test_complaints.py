@@ -88,7 +88,8 @@ def test_the_next_clock_moves_from_acknowledgement_to_answer_then_stops(
     assert second is not None and second.kind == ClockKind.ANSWER
     assert second.due_on == DAY + timedelta(days=45) and second.days_left == 0
     assert not second.overdue
-    answer_complaint(session, complaint, by=manager, answer="Un rendez-vous.", now=at(DAY))
+    answered_on = DAY + timedelta(days=10)
+    answer_complaint(session, complaint, by=manager, answer="Un rendez-vous.", now=at(answered_on))
     assert next_clock(complaint, DAY + timedelta(days=60)) is None
 
 
@@ -358,3 +359,46 @@ def test_a_complaint_holds_a_bounded_number_of_files(
     with pytest.raises(ComplaintError) as error:
         add_attachment(session, complaint, filename="p.png", data=data, now=at(DAY))
     assert error.value.code == Code.TOO_MANY_ATTACHMENTS
+
+
+# Erasure (RGPD): the registry reaches complaints by the address given
+
+
+def test_erasing_the_person_blanks_the_complaint_and_deletes_its_thread(
+    session: Session,
+) -> None:
+    from sqlalchemy import func, select
+
+    from portal.mediation.models import ComplaintMessage
+    from portal.privacy.erasure import pseudonymise
+    from portal.privacy.models import ErasureReason
+
+    who = person(session)
+    complaint = file_complaint(
+        session,
+        operator_id=operator(session, "16").id,
+        complainant=complainant(email=who.email.upper()),
+        motive="confidentialite",
+        text="Mon dossier a été lu par un tiers.",
+        now=at(DAY),
+        beneficiary=who,
+    )
+    add_message(session, complaint, text="Une précision.", now=at(DAY))
+    add_attachment(session, complaint, filename="p.png", data=png_bytes(), now=at(DAY))
+    record = pseudonymise(
+        session,
+        beneficiary_ids=[who.id],
+        email=who.email,
+        now=at(DAY),
+        reason=ErasureReason.REQUEST,
+        operator_id=complaint.operator_id,
+        by=None,
+    )
+    assert record is not None
+    session.expire_all()
+    assert complaint.text == "" and complaint.last_name != "Lefèvre"
+    assert complaint.email is not None and complaint.email.endswith("invalid")
+    assert complaint.received_on == DAY and complaint.motive == "confidentialite"
+    left = select(func.count()).select_from(ComplaintMessage)
+    assert session.scalar(left.where(ComplaintMessage.complaint_id == complaint.id)) == 0
+    assert complaint.attachments == []
