@@ -34,6 +34,11 @@ def answer_by(received_on: date) -> date:
     return received_on + timedelta(days=COMPLAINT_ANSWER_DAYS)
 
 
+# The queue warns this many days before a deadline (not a contract figure: time enough to
+# write a letter or call back before the last day).
+DUE_SOON_DAYS = 3
+
+
 class ClockKind(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     ANSWER = "answer"
@@ -63,6 +68,11 @@ class Clock:
     @property
     def overdue(self) -> bool:
         return self.days_left < 0
+
+    @property
+    def due_soon(self) -> bool:
+        """Within DUE_SOON_DAYS of the last day, not yet past it (the queue's warning)."""
+        return 0 <= self.days_left <= DUE_SOON_DAYS
 
 
 def next_clock(complaint: ComplaintDates, today: date) -> Clock | None:

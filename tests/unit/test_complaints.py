@@ -87,7 +87,8 @@ def test_the_next_clock_moves_from_acknowledgement_to_answer_then_stops(
     second = next_clock(complaint, DAY + timedelta(days=45))
     assert second is not None and second.kind == ClockKind.ANSWER
     assert second.due_on == DAY + timedelta(days=45) and second.days_left == 0
-    assert not second.overdue
+    assert second.due_soon and not second.overdue
+    assert not first.due_soon  # 7 days left
     answered_on = DAY + timedelta(days=10)
     answer_complaint(session, complaint, by=manager, answer="Un rendez-vous.", now=at(answered_on))
     assert next_clock(complaint, DAY + timedelta(days=60)) is None
