@@ -10,6 +10,7 @@ import portal.directory.personal_data
 import portal.esign.personal_data
 import portal.livrables.personal_data
 import portal.mail.personal_data
+import portal.mediation.personal_data
 import portal.network.personal_data
 import portal.orientation.personal_data
 import portal.privacy.personal_data
@@ -42,6 +43,12 @@ from portal.livrables.models import (
     SignedScan,
 )
 from portal.mail.models import OutboxAttachment, OutboxMessage
+from portal.mediation.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintMessage,
+    Referral,
+)
 from portal.network.models import (
     OpeningHours,
     Operator,
@@ -61,6 +68,9 @@ __all__ = [
     "AvailabilityWindow",
     "Beneficiary",
     "ClosureRequest",
+    "Complaint",
+    "ComplaintAttachment",
+    "ComplaintMessage",
     "Dossier",
     "DossierCounter",
     "ErasureRecord",
@@ -78,6 +88,7 @@ __all__ = [
     "ProviderService",
     "PurchaseOrder",
     "ReferenceItem",
+    "Referral",
     "SealedDocument",
     "SignInLink",
     "Signature",

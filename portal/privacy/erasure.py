@@ -185,13 +185,16 @@ def pseudonymise(
     for beneficiary_id, birth_date in claimed:
         groups[birth_date].append(beneficiary_id)
     declared = person_declarations()
-    for group in groups.values():
-        pseudonym = _pseudonymous_address()
-        for item in declared:
-            _update(session, item, group, keys, pseudonym)
     ids = [beneficiary_id for beneficiary_id, _ in claimed]
+    # Children before their parents, deletions before updates: a row found through a parent
+    # matched by the address (a complaint's messages) must be reached before that parent's
+    # address is pseudonymised.
     for item in children_first([d for d in declared if d.deletes_rows]):
         session.execute(delete(table_of(item)).where(owned(item, ids, keys, for_erasure=True)))
+    for group in groups.values():
+        pseudonym = _pseudonymous_address()
+        for item in children_first(declared):
+            _update(session, item, group, keys, pseudonym)
     record = ErasureRecord(
         operator_id=operator_id,
         erased_at=now,
