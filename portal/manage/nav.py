@@ -15,6 +15,7 @@ STAFF_NAV = (
     ("advisor.home", _l("Mes dossiers"), ADVISOR),
     ("manage.my_appointments", _l("Mes rendez-vous"), OPERATOR_STAFF),
     ("manage.waiting", _l("Demandes en attente"), OPERATOR_STAFF),
+    ("mediation_staff.queue", _l("Réclamations"), OPERATOR_STAFF),
     ("manage.sites", _l("Sites et horaires"), MANAGER),
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
     ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
