@@ -45,9 +45,11 @@ from portal.livrables.models import (
 )
 from portal.mail.models import OutboxStatus
 from portal.mail.services import enqueue_mail
+from portal.mediation.models import ComplaintAttachment
 from portal.network.models import Site, SiteClosure, StaffMember, StaffRole
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
+from tests.mediation_data import letter
 
 ROLES = (StaffRole.ADVISOR, StaffRole.MANAGER, StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
 # Pages every signed-in member may reach whatever the operator, and the sign-in itself.
@@ -165,6 +167,22 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
         )
         session.add_all([signature, scan, window, absence, closure, provider, copy_request])
         session.flush()
+        manager = session.scalars(
+            select(StaffMember).where(StaffMember.email == owners[StaffRole.MANAGER])
+        ).one()
+        complaint = letter(session, manager, received_on=today)
+        complaint_scan = ComplaintAttachment(
+            complaint_id=complaint.id,
+            filename="lettre.pdf",
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+            data=b"%PDF-1.4",
+            added_at=portal_clock.now(),
+            added_by_id=manager.id,
+        )
+        session.add(complaint_scan)
+        session.flush()
         ids = {
             "advisor_id": advisor.id,
             "site_id": site.id,
@@ -185,6 +203,8 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             "order_id": unit.purchase_order_id,
             "message_id": failed_mail.id,
             "copy_request_id": copy_request.id,
+            "complaint_id": complaint.id,
+            "attachment_id": complaint_scan.id,
         }
         session.commit()
     return ids
