@@ -14,7 +14,6 @@ from io import BytesIO
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -26,6 +25,7 @@ from portal.mediation.staff_emails import reminder_topic
 from portal.network.models import StaffMember, StaffRole
 from tests.conftest import FrozenClock
 from tests.mediation_data import letter
+from tests.unit.test_complaints import pdf_bytes
 from tests.workspace_data import sign_in, staff
 
 
@@ -231,8 +231,6 @@ def test_recording_a_letter_keeps_what_was_typed_on_every_refusal(
 
 
 def test_recording_a_letter_with_its_scan(app: Flask, people: Staff, clock: FrozenClock) -> None:
-    from tests.unit.test_complaints import pdf_bytes
-
     client = sign_in(app.test_client(), people.manager)
     day = (clock.today - timedelta(days=3)).isoformat()
     name = f"Martin-{uuid.uuid4().hex[:6]}"
