@@ -54,3 +54,13 @@ ACTION_ERRORS = {
     Code.ALREADY_REFERRED: _l("Vous avez déjà saisi le médiateur pour cette réclamation."),
 }
 ACTION_ERROR = _l("Cette demande n'a pas pu être enregistrée. Réessayez plus tard.")
+
+# A field the core found empty once trimmed (white space only).
+FIELD_ERRORS = {
+    "last_name": _l("Indiquez votre nom."),
+    "first_name": _l("Indiquez votre prénom."),
+    "email": _l("Indiquez votre adresse e-mail : l'accusé de réception y est envoyé."),
+    "motive": _l("Choisissez le motif de votre réclamation."),
+    "text": _l("Décrivez votre réclamation."),
+    "dossier": _l("Choisissez l'opérateur de votre réclamation."),
+}

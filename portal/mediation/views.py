@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,7 +24,6 @@ from flask import (
 from flask import session as cookie
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -43,6 +41,7 @@ from portal.mediation import person_texts as texts
 from portal.mediation.errors import ComplaintError, ComplaintErrorCode
 from portal.mediation.models import MOTIVE_LIST, Complaint
 from portal.mediation.person_forms import OTHER_OPERATOR, ComplaintForm, MessageForm, ReferralForm
+from portal.mediation.person_uploads import max_bytes, size_text, uploads_of
 from portal.mediation.rules import acknowledge_by, answer_by
 from portal.network.models import Operator
 
@@ -61,7 +60,7 @@ def file() -> Response | str | tuple[str, int]:
         return _form_page(form, dossiers)
     valid = form.validate()
     dossier, operator_id = _operator(form, dossiers)
-    uploads = _uploads(form)
+    uploads = uploads_of(form)
     if not valid or operator_id is None or uploads is None:
         if request.files.getlist("attachments") and not form.attachments.errors:
             form.attachments.errors = [str(texts.CHOOSE_AGAIN)]
@@ -73,18 +72,24 @@ def file() -> Response | str | tuple[str, int]:
         phone=form.phone.data,
     )
     now = utcnow()
-    complaint = complaints.file_complaint(
-        db.session,
-        operator_id=operator_id,
-        complainant=complainant,
-        motive=form.motive.data or "",
-        text=form.text.data or "",
-        now=now,
-        dossier=dossier,
-    )
+    try:
+        complaint = complaints.file_complaint(
+            db.session,
+            operator_id=operator_id,
+            complainant=complainant,
+            motive=form.motive.data or "",
+            text=form.text.data or "",
+            now=now,
+            dossier=dossier,
+        )
+    except ComplaintError as error:  # white space only, or a dossier not theirs
+        db.session.rollback()
+        for name in error.fields:
+            getattr(form, name).errors = [str(texts.FIELD_ERRORS.get(name, texts.ACTION_ERROR))]
+        return _form_page(form, dossiers), 422
     for name, data in uploads:
         attachments.add_attachment(
-            db.session, complaint, filename=name, data=data, now=now, max_bytes=_max_bytes()
+            db.session, complaint, filename=name, data=data, now=now, max_bytes=max_bytes()
         )
     person_emails.queue_acknowledgement(db.session, complaint, str(get_locale()))
     db.session.commit()
@@ -243,50 +248,12 @@ def _operator(form: ComplaintForm, dossiers: list[Dossier]) -> tuple[Dossier | N
     return None, operator.id
 
 
-def _uploads(form: ComplaintForm) -> list[tuple[str, bytes]] | None:
-    """The files given, each checked on its content; None (and the field's message) when one
-    is refused. Every upload is read and closed here (a large one is a temporary file)."""
-    files: list[FileStorage] = [f for f in request.files.getlist("attachments") if f.filename]
-    limit = _max_bytes()
-    read = []
-    for upload in request.files.getlist("attachments"):
-        if upload in files:
-            read.append(((upload.filename or "")[:160], bytes(upload.read(limit + 1))))
-        upload.close()
-    if len(read) > attachments.ATTACHMENTS_PER_COMPLAINT:
-        num = attachments.ATTACHMENTS_PER_COMPLAINT
-        form.attachments.errors = [str(texts.TOO_MANY_ATTACHMENTS % {"num": num})]
-        return None
-    errors = []
-    for name, data in read:
-        try:
-            attachments.attachment_type(data, limit)
-        except ComplaintError as error:
-            message = texts.ATTACHMENT_ERRORS.get(error.code, texts.ACTION_ERROR)
-            errors.append(str(message % {"name": name, "max": _size(limit)}))
-    if errors:
-        form.attachments.errors = errors
-        return None
-    return read
-
-
-def _max_bytes() -> int:
-    limit = current_app.config.get("COMPLAINT_ATTACHMENT_MAX_BYTES")
-    return int(limit) if limit else attachments.ATTACHMENT_MAX_BYTES
-
-
-def _size(limit: int) -> str:
-    if limit >= 1024 * 1024:
-        return str(_("%(num)s Mo", num=limit // (1024 * 1024)))
-    return str(_("%(num)s Ko", num=limit // 1024))
-
-
 def _form_page(form: ComplaintForm, dossiers: list[Dossier]) -> str:
     return render_template(
         "mediation/file.html",
         form=form,
         dossiers=dossiers,
-        max_size=_size(_max_bytes()),
+        max_size=size_text(max_bytes()),
         max_files=attachments.ATTACHMENTS_PER_COMPLAINT,
     )
 
