@@ -13,7 +13,7 @@ from portal.i18n import long_date
 from portal.mail.models import OutboxMessage
 from portal.mail.services import enqueue_mail
 from portal.mediation.models import Complaint
-from portal.mediation.rules import answer_by
+from portal.mediation.rules import COMPLAINT_ANSWER_DAYS, answer_by
 from portal.urls import public_url
 
 
@@ -27,6 +27,7 @@ def queue_acknowledgement(session: Session, complaint: Complaint, locale: str) -
             "operator": complaint.operator,
             "received_on": long_date(complaint.received_on),
             "answer_by": long_date(answer_by(complaint.received_on)),
+            "answer_days": COMPLAINT_ANSWER_DAYS,
             "page_url": public_url("mediation.complaint_page", locale, complaint_id=complaint.id),
         }
         text, html = bodies("mediation/email/acknowledged", subject, context)

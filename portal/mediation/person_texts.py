@@ -43,7 +43,8 @@ ACTION_ERRORS = {
     Code.EMPTY_TEXT: _l("Écrivez votre message."),
     Code.NOT_ANSWERED: _l("Votre opérateur n'a pas encore répondu."),
     Code.REFERRAL_NOT_YET: _l(
-        "Le médiateur ne peut pas encore être saisi : votre opérateur a 45 jours pour répondre."
+        "Le médiateur ne peut pas encore être saisi : votre opérateur a d'abord le temps de "
+        "vous répondre (CCTP 3.7)."
     ),
     Code.REFERRAL_SATISFACTION_NOT_STATED: _l(
         "Dites d'abord si la réponse de votre opérateur vous satisfait."
