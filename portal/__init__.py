@@ -61,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.locator import views as locator_views
     from portal.mail import views as mail_views
     from portal.mediation import staff_views as complaint_staff_views
+    from portal.mediation import views as mediation_views
     from portal.privacy import views as privacy_views
     from portal.satisfaction import views as satisfaction_views
 
@@ -69,8 +70,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(locator_views.bp)
     app.register_blueprint(api.bp)
     features = (auth_views, booking_views, mail_views, manage, advisor_views, livrable_views)
-    staff = (complaint_staff_views,)
-    for feature in (*features, *staff, space_views, satisfaction_views, privacy_views, esign_views):
+    persons = (space_views, satisfaction_views, privacy_views, esign_views, mediation_views)
+    for feature in (*features, complaint_staff_views, *persons):
         feature.init_app(app)
     from portal import subscribers
 

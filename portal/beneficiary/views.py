@@ -50,6 +50,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.livrables.emails import TITLES, copy_pdf, pdf_filename, scan_filename
 from portal.livrables.views.signing import file_response
+from portal.mediation.person import complaints_of
 from portal.satisfaction.services import survey_token
 from portal.urls import public_url
 
@@ -262,4 +263,5 @@ def _space_page(email: str, forms: dict[int, ClosureRequestForm] | None = None) 
         kind_titles=KIND_TITLES,
         livrable_titles=TITLES,
         copies=copy_views.copy_requests([v for _livrable, v in space.signed + space.waiting]),
+        complaints=complaints_of(db.session, email=email),
     )

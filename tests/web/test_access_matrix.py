@@ -368,3 +368,43 @@ def test_the_owners_staff_reach_every_action(
         if status == 404 or status >= 500:
             failures.append(f"{role} POST {url} ({rule.endpoint}): {status}")
     assert not failures, "\n".join(failures)
+
+
+def person_rules(app: Flask) -> list[Rule]:
+    """The person's pages of an object of theirs in the space (issue 12: a complaint)."""
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.rule.startswith("/mon-espace/reclamations/")),
+        key=lambda rule: (rule.rule, rule.endpoint),
+    )
+
+
+def test_a_complaint_opens_for_its_owner_only(
+    app: Flask, clients: dict[StaffRole, FlaskClient]
+) -> None:
+    """Another person's space answers 404, staff of every role (no space) never get 200, and
+    the owner reaches every page and action (the positive control)."""
+    from tests.web.test_beneficiary_space import signed_in as space_signed_in
+    from tests.web.test_complaint_pages import file, form, known_person, new_email
+
+    owner, other = new_email(), new_email()
+    known_person(app, owner)
+    known_person(app, other)
+    ids = {"complaint_id": file(app.test_client(), form(owner))}
+    rules = person_rules(app)
+    assert {r.endpoint for r in rules} >= {"mediation.complaint_page", "mediation.refer"}
+    stranger, own = space_signed_in(app, other), space_signed_in(app, owner)
+    failures = []
+    for rule in rules:
+        url = url_for_rule(rule, ids)
+        for method in methods(rule):
+            if (status := stranger.open(url, method=method).status_code) != 404:
+                failures.append(f"another person {method} {url}: {status}")
+            for role, client in clients.items():
+                status = client.open(url, method=method).status_code
+                if status not in (303, 404):
+                    failures.append(f"{role} {method} {url}: {status}")
+            data = {"text": "Merci", "satisfied": "no"}
+            status = own.open(url, method=method, data=data).status_code
+            if status == 404 or status >= 500:
+                failures.append(f"the owner {method} {url}: {status}")
+    assert not failures, "\n".join(failures)

@@ -27,6 +27,7 @@ from portal.beneficiary.models import SignInLink
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
 from portal.extensions import db
 from portal.mail.models import OutboxAttachment, OutboxMessage
+from portal.mediation.models import Complaint, ComplaintAttachment, ComplaintMessage
 from portal.orientation.models import OrientationContact
 from tests.web.test_survey_page import survey_path
 
@@ -112,6 +113,19 @@ FRONT_DOOR = {
     "rqth": "0",
     "suivi": "0",
     "motif": "",
+}
+
+# The complaint form (issue 12), anonymous: the operator is found from the commune.
+COMPLAINT = {
+    "last_name": "Martin",
+    "first_name": "Léa",
+    "email": "fuzz@example.org",
+    "phone": "",
+    "dossier": "",
+    "home": "35000",
+    "home_choice": "",
+    "motive": "accueil",
+    "text": "Personne ne répond.",
 }
 
 
@@ -291,6 +305,37 @@ def cases(known: dict[str, str]) -> list[Case]:
             {"reason": "", "text": ""},
             {"unit_id": "1"},
         ),
+        Case("mediation.file", "GET", "/reclamation", {"lang": "fr"}),
+        Case("mediation.file", "POST", "/reclamation", COMPLAINT),
+        Case("mediation.filed", "GET", "/reclamation/envoyee", {"lang": "fr"}),
+        Case(
+            "mediation.complaint_page",
+            "GET",
+            "/mon-espace/reclamations/{complaint_id}",
+            {},
+            {"complaint_id": "1"},
+        ),
+        Case(
+            "mediation.add_message",
+            "POST",
+            "/mon-espace/reclamations/{complaint_id}/message",
+            {"text": "Merci"},
+            {"complaint_id": "1"},
+        ),
+        Case(
+            "mediation.satisfaction",
+            "POST",
+            "/mon-espace/reclamations/{complaint_id}/satisfaction",
+            {"satisfied": "no"},
+            {"complaint_id": "1"},
+        ),
+        Case(
+            "mediation.refer",
+            "POST",
+            "/mon-espace/reclamations/{complaint_id}/mediateur",
+            {"text": ""},
+            {"complaint_id": "1"},
+        ),
         Case("satisfaction.survey", "GET", "/enquete/{token}", {}, {"token": known["survey"]}),
         Case(
             "satisfaction.survey",
@@ -328,7 +373,16 @@ def cases(known: dict[str, str]) -> list[Case]:
 
 # --- Setting up and cleaning up ------------------------------------------------------------
 
-CREATED = (OrientationContact, Appointment, AppointmentRequest, Beneficiary, SignInLink)
+CREATED = (
+    ComplaintAttachment,
+    ComplaintMessage,
+    Complaint,
+    OrientationContact,
+    Appointment,
+    AppointmentRequest,
+    Beneficiary,
+    SignInLink,
+)
 
 
 @pytest.fixture(scope="module")
