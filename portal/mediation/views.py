@@ -62,7 +62,8 @@ def file() -> Response | str | tuple[str, int]:
     dossier, operator_id = _operator(form, dossiers)
     uploads = uploads_of(form)
     if not valid or operator_id is None or uploads is None:
-        if request.files.getlist("attachments") and not form.attachments.errors:
+        chosen = any(f.filename for f in request.files.getlist("attachments"))
+        if chosen and not form.attachments.errors:
             form.attachments.errors = [str(texts.CHOOSE_AGAIN)]
         return _form_page(form, dossiers), 422
     complainant = complaints.Complainant(

@@ -115,6 +115,29 @@ def test_attachments_are_refused_with_a_clear_message(
     assert "Le fichier « gros.pdf » est trop lourd : 100 Ko au plus" in text_of(response.data)
 
 
+def test_files_are_asked_again_only_when_some_were_chosen(client: FlaskClient) -> None:
+    """A correction loses the chosen files (a browser cannot keep them): said only then."""
+    from io import BytesIO
+
+    again = "choisissez-les à nouveau"
+    empty = (BytesIO(b""), "")  # what a browser sends for an untouched file input
+    nothing = client.post(
+        "/reclamation",
+        data={**form(new_email(), motive=""), "attachments": [empty]},
+        content_type="multipart/form-data",
+    )
+    assert nothing.status_code == 422 and again not in text_of(nothing.data)
+    from tests.unit.test_signing import PDF
+
+    letter = (BytesIO(PDF), "lettre.pdf")
+    chosen = client.post(
+        "/reclamation",
+        data={**form(new_email(), motive=""), "attachments": [letter]},
+        content_type="multipart/form-data",
+    )
+    assert chosen.status_code == 422 and again in text_of(chosen.data)
+
+
 def test_a_complaint_filed_online_is_acknowledged_by_e_mail(app: Flask) -> None:
     from io import BytesIO
 
