@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 CODE_DIGITS = 6
 CODE_VALIDITY = timedelta(minutes=10)  # issue 11 §2: « valid for 10 minutes »
+CODE_MINUTES = int(CODE_VALIDITY.total_seconds() // 60)  # as the pages and messages say it
 CODE_MAX_FAILURES = 5  # « at most 5 tries »: the code is then dead, a new one is needed
 CODE_RESENDS_PER_HOUR = 3  # « 3 resends per hour »: the first code and three more
 CODE_SENDS_PER_HOUR = 1 + CODE_RESENDS_PER_HOUR
@@ -87,6 +88,7 @@ def masked_email(email: str) -> str:
 __all__ = [
     "CODE_DIGITS",
     "CODE_MAX_FAILURES",
+    "CODE_MINUTES",
     "CODE_RESENDS_PER_HOUR",
     "CODE_SENDS_PER_HOUR",
     "CODE_VALIDITY",

@@ -18,11 +18,12 @@ from pyhanko.sign.general import find_unique_cms_attribute
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pypdf import PdfWriter
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from portal.esign.asyncio_bridge import run
 from portal.esign.certificate_page import CertifiedEvent, EvidenceCertificate, render_certificate
 from portal.esign.certificates import SealSettings, load_signer
+from portal.esign.codes import CODE_MINUTES
 from portal.esign.evidence import events_of, record_event, verify_chain
 from portal.esign.models import ActorKind, EventKind, SealedDocument, SignatureEvent
 from portal.esign.timestamps import GuardedTimeStamper, tsa_certificate_sha256
@@ -184,7 +185,7 @@ def _certificate(
         content_sha256=version.content_sha256,
         pdf_sha256=hashlib.sha256(version.pdf).hexdigest(),
         parties=tuple(parties),
-        identification=_identification(version),
+        identification=_identification(version, events),
         events=tuple(_certified(session, event) for event in events),
         chain_length=len(events),
         chain_head=events[-1].hash if events else "",
@@ -197,7 +198,7 @@ def _certificate(
     )
 
 
-def _identification(version: LivrableVersion) -> tuple[str, ...]:
+def _identification(version: LivrableVersion, events: list[SignatureEvent]) -> tuple[str, ...]:
     lines = [
         "Le conseiller agit depuis son compte nominatif du portail, après authentification "
         "par mot de passe ; chaque étape est enregistrée à son nom."
@@ -213,23 +214,17 @@ def _identification(version: LivrableVersion) -> tuple[str, ...]:
         lines.append(
             "Signature en ligne : le conseiller confirme la sienne par son mot de passe ; le "
             "bénéficiaire ouvre un lien personnel (envoyé par e-mail, ou présenté pendant "
-            "l'entretien), reçoit un code à six chiffres à usage unique valable 10 minutes "
-            "(par SMS au numéro du dossier, ou par e-mail s'il n'a pas de mobile), saisit la "
-            "mention « Lu et approuvé » et son nom, et donne son consentement exprès."
+            f"l'entretien), reçoit un code à six chiffres à usage unique valable {CODE_MINUTES} "
+            "minutes (par SMS au numéro du dossier, ou par e-mail s'il n'a pas de mobile), saisit "
+            "la mention « Lu et approuvé » et son nom, et donne son consentement exprès."
         )
         channels = sorted(
-            {str(e.detail.get("channel")) for e in version_events(version) if e.detail}
-            & {"sms", "email"}
+            {str(e.detail.get("channel")) for e in events if e.detail} & {"sms", "email"}
         )
         if channels:
             said = " et ".join("SMS" if c == "sms" else "e-mail" for c in channels)
             lines.append(f"Canal du code de confirmation pour cette version : {said}.")
     return tuple(lines)
-
-
-def version_events(version: LivrableVersion) -> list[SignatureEvent]:
-    session = object_session(version)
-    return events_of(session, version.id) if session is not None else []
 
 
 def _certified(session: Session, event: SignatureEvent) -> CertifiedEvent:

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from portal.clock import PARIS, now, today_in_france
 from portal.esign import notices, online
-from portal.esign.codes import request_token
+from portal.esign.codes import CODE_MINUTES, request_token
 from portal.esign.forms import BeneficiarySignForm
 from portal.esign.models import RequestStatus, SignatureRequest
 from portal.esign.online import OnlineErrorCode as Code
@@ -78,9 +78,10 @@ def send_code(token: str) -> Response | str | tuple[str, int]:
     db.session.commit()
     flash(
         _(
-            "Code envoyé %(channel)s au %(to)s. Il vaut 10 minutes.",
+            "Code envoyé %(channel)s au %(to)s. Il vaut %(minutes)d minutes.",
             channel=CHANNELS[sent.channel],
             to=sent.masked,
+            minutes=CODE_MINUTES,
         ),
         "success",
     )
@@ -163,6 +164,7 @@ def _page(
         "form": form,
         "error": error,
         "code_sent": request.code_hmac is not None,
+        "code_minutes": CODE_MINUTES,
         "code_channel": CHANNELS.get(request.code_channel or "", ""),
         "deadline": long_date(unit.deadline),
         "ended": HEADLINES.get(str(request.status)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.esign.codes import CODE_MAX_FAILURES, CODE_MINUTES
 from portal.esign.online import OnlineErrorCode as Code
 
 MESSAGES = {
@@ -31,9 +32,13 @@ MESSAGES = {
         "Trop de codes demandés en une heure. Vous pourrez en demander un nouveau à %(time)s."
     ),
     Code.NO_CODE: _l("Demandez d'abord un code : il vous est envoyé aussitôt."),
-    Code.CODE_EXPIRED: _l("Ce code a expiré (il vaut 10 minutes) : demandez-en un nouveau."),
+    Code.CODE_EXPIRED: _l(
+        "Ce code a expiré (il vaut %(minutes)d minutes) : demandez-en un nouveau."
+    ),
     Code.CODE_WRONG: _l("Ce code n'est pas le bon. Essais restants : %(left)d."),
-    Code.CODE_BLOCKED: _l("Ce code est bloqué après 5 essais erronés : demandez-en un nouveau."),
+    Code.CODE_BLOCKED: _l(
+        "Ce code est bloqué après %(tries)d essais erronés : demandez-en un nouveau."
+    ),
     Code.MENTION: _l("Recopiez exactement la mention « Lu et approuvé »."),
     Code.NAME: _l("Écrivez votre prénom et votre nom, tels qu'ils figurent à votre dossier."),
     Code.CONSENT: _l("Cochez la case pour donner votre accord."),
@@ -52,6 +57,10 @@ def message(code: Code, *, left: int | None = None, time: str = "") -> str:
         return str(text) % {"left": left or 0}
     if code == Code.TOO_MANY_CODES:
         return str(text) % {"time": time}
+    if code == Code.CODE_EXPIRED:
+        return str(text) % {"minutes": CODE_MINUTES}
+    if code == Code.CODE_BLOCKED:
+        return str(text) % {"tries": CODE_MAX_FAILURES}
     return str(text)
 
 

@@ -30,7 +30,7 @@ from portal.esign.web import request_origin
 from portal.extensions import db
 from portal.livrables.models import Livrable, LivrableStatus, LivrableVersion, SignatureMethod
 from portal.livrables.signing import SigningError, SigningErrorCode
-from portal.livrables.views.signing import _livrable, refused
+from portal.livrables.views.signing import livrable_of_unit, refused
 from portal.livrables.views.signing_forms import reason_choices
 from portal.livrables.views.signing_text import MESSAGES as SIGNING_MESSAGES
 from portal.network.models import StaffRole
@@ -160,7 +160,7 @@ def withdraw(unit_id: int) -> Response | tuple[Response, int]:
 @bp.get("/unites/<id:unit_id>/livrable/signature-sur-place")
 @staff_required(StaffRole.ADVISOR)
 def in_session(unit_id: int) -> str:
-    unit, livrable = _livrable(unit_id)
+    unit, livrable = livrable_of_unit(unit_id)
     version = livrable.current_version or (livrable.versions[-1] if livrable.versions else None)
     panel = online_panel(version)
     request = panel.latest
@@ -192,7 +192,7 @@ class NotFrozen(Exception):
 
 
 def _frozen(unit_id: int) -> tuple[Unit, Livrable, LivrableVersion]:
-    unit, livrable = _livrable(unit_id)
+    unit, livrable = livrable_of_unit(unit_id)
     version = livrable.current_version
     if version is None or livrable.status != LivrableStatus.FROZEN:
         raise NotFrozen(unit, livrable)

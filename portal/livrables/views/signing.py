@@ -58,7 +58,7 @@ PANEL = "livrables/_partials/_signing.html"
 @bp.post("/unites/<id:unit_id>/livrable/imprimer")
 @staff_required(StaffRole.ADVISOR)
 def freeze(unit_id: int) -> Response | tuple[Response, int]:
-    unit, livrable = _livrable(unit_id)
+    unit, livrable = livrable_of_unit(unit_id)
     try:
         signing.freeze_for_signature(
             db.session,
@@ -70,7 +70,7 @@ def freeze(unit_id: int) -> Response | tuple[Response, int]:
     except SigningError as error:
         db.session.rollback()
         missing = [missing_item(unit, livrable, key) for key in error.missing]
-        return _refused(unit, livrable, MESSAGES[error.code], missing=missing)
+        return refused(unit, livrable, MESSAGES[error.code], missing=missing)
     db.session.commit()
     flash(_("Le livrable est prêt à imprimer : téléchargez le PDF et faites-le signer."), "success")
     return _back(unit)
@@ -79,14 +79,14 @@ def freeze(unit_id: int) -> Response | tuple[Response, int]:
 @bp.post("/unites/<id:unit_id>/livrable/reprendre")
 @staff_required(StaffRole.ADVISOR)
 def reopen(unit_id: int) -> Response | tuple[Response, int]:
-    unit, livrable = _livrable(unit_id)
+    unit, livrable = livrable_of_unit(unit_id)
     try:
         signing.reopen_draft(
             db.session, livrable, by=current_staff(), now=utcnow(), origin=request_origin()
         )
     except SigningError as error:
         db.session.rollback()
-        return _refused(unit, livrable, MESSAGES[error.code])
+        return refused(unit, livrable, MESSAGES[error.code])
     db.session.commit()
     flash(_("La rédaction est reprise : le document imprimé n'est plus valable."), "success")
     return _back(unit)
@@ -105,7 +105,7 @@ def sign_beneficiary(unit_id: int) -> Response | tuple[Response, int]:
 
 
 def _sign(unit_id: int, who: SignatureParty) -> Response | tuple[Response, int]:
-    unit, livrable = _livrable(unit_id)
+    unit, livrable = livrable_of_unit(unit_id)
     beneficiary = who == SignatureParty.BENEFICIARY
     form: SignatureForm = (
         BeneficiarySignatureForm(prefix="beneficiary")
@@ -117,9 +117,9 @@ def _sign(unit_id: int, who: SignatureParty) -> Response | tuple[Response, int]:
     forms = {"beneficiary_form" if beneficiary else "advisor_form": form}
     version = livrable.current_version
     if version is None:
-        return _refused(unit, livrable, MESSAGES[Code.NOT_FROZEN], **forms)
+        return refused(unit, livrable, MESSAGES[Code.NOT_FROZEN], **forms)
     if not form.validate():
-        return _refused(unit, livrable, None, **forms)
+        return refused(unit, livrable, None, **forms)
     try:
         signing.record_signature(
             db.session,
@@ -138,7 +138,7 @@ def _sign(unit_id: int, who: SignatureParty) -> Response | tuple[Response, int]:
     except SigningError as error:
         db.session.rollback()
         field_error(form, error.code)
-        return _refused(unit, livrable, MESSAGES[error.code], **forms)
+        return refused(unit, livrable, MESSAGES[error.code], **forms)
     db.session.commit()
     flash_recorded(unit, completed, _("La signature est enregistrée."))
     return _back(unit)
@@ -147,13 +147,13 @@ def _sign(unit_id: int, who: SignatureParty) -> Response | tuple[Response, int]:
 @bp.post("/unites/<id:unit_id>/livrable/scan")
 @staff_required(StaffRole.ADVISOR)
 def upload_scan(unit_id: int) -> Response | tuple[Response, int]:
-    unit, livrable = _livrable(unit_id)
+    unit, livrable = livrable_of_unit(unit_id)
     form = ScanForm(prefix="scan")
     version = livrable.current_version
     if version is None:
-        return _refused(unit, livrable, MESSAGES[Code.NOT_FROZEN], scan_form=form)
+        return refused(unit, livrable, MESSAGES[Code.NOT_FROZEN], scan_form=form)
     if not form.validate():
-        return _refused(unit, livrable, None, scan_form=form)
+        return refused(unit, livrable, None, scan_form=form)
     limit = int(current_app.config["SCAN_MAX_BYTES"])
     upload = form.scan.data
     try:
@@ -172,7 +172,7 @@ def upload_scan(unit_id: int) -> Response | tuple[Response, int]:
     except SigningError as error:
         db.session.rollback()
         form.scan.errors = [str(MESSAGES[error.code])]
-        return _refused(unit, livrable, MESSAGES[error.code], scan_form=form)
+        return refused(unit, livrable, MESSAGES[error.code], scan_form=form)
     db.session.commit()
     flash_recorded(unit, completed, _("La copie signée est enregistrée."))
     return _back(unit)
@@ -221,7 +221,7 @@ def file_response(data: bytes, mimetype: str, filename: str, inline: bool) -> Re
 _file = file_response
 
 
-def _livrable(unit_id: int) -> tuple[Unit, Livrable]:
+def livrable_of_unit(unit_id: int) -> tuple[Unit, Livrable]:
     unit = unit_or_404(unit_id, work=True)
     livrable = db.session.scalar(select(Livrable).where(Livrable.unit_id == unit.id))
     if livrable is None:
@@ -263,6 +263,3 @@ def refused(
         online=online,
     )
     return page, 422
-
-
-_refused = refused
