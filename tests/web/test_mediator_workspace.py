@@ -296,3 +296,21 @@ def test_the_mediators_home_counts_the_referrals(
     other = text_of(sign_in(app.test_client(), fc).get("/pro/").data)
     assert "Les écrans de votre rôle arrivent" in other
     assert "recevabilité" not in other
+
+
+def test_the_demo_gives_the_mediator_a_referral_on_lot_16_once(app: Flask) -> None:
+    from portal.clock import today_in_france
+    from portal.demo.mediation import MEDIATOR_EMAIL, add_demo_mediation
+
+    with app.app_context():
+        assert add_demo_mediation(db.session, today_in_france()) == 0  # loaded once, by the demo
+        mediator = db.session.scalars(
+            select(StaffMember).where(StaffMember.email == MEDIATOR_EMAIL)
+        ).one()
+        assert mediator.role == StaffRole.MEDIATOR and mediator.operator_id is None
+        lot16 = operator(db.session, "16").id
+        rows = referral_queue(db.session, today=today_in_france(), state=QueueState.OPEN)
+        demo = [row for row in rows if row.referral.last_name == "Marchand"]
+        assert demo and demo[0].referral.operator_id == lot16
+        assert demo[0].referral.complaint is not None
+        assert demo[0].referral.complaint.satisfied == "no"
