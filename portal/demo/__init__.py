@@ -17,6 +17,7 @@ from portal.clock import today_in_france
 from portal.demo.availability import add_demo_availability
 from portal.demo.directory import add_demo_directory
 from portal.demo.dossiers import add_demo_dossiers
+from portal.demo.mediation import add_demo_mediation
 from portal.demo.names import FIRST_NAMES, LAST_NAMES, PARTNERS, STREETS
 from portal.demo.workspace import add_demo_purchase_orders
 from portal.geo.gazetteer import Commune, Gazetteer, get_gazetteer
@@ -218,8 +219,9 @@ def load_demo(session: Session, *, force: bool = False, gazetteer: Gazetteer | N
     counts["orders"] = add_demo_purchase_orders(session, today_in_france())
     counts["providers"] = add_demo_directory(session)
     counts["dossiers"] = add_demo_dossiers(session, today_in_france())
+    counts["referrals"] = add_demo_mediation(session, today_in_france())
     return (
         "demo data loaded: {operators} operators, {sites} sites, {staff} staff, "
         "{windows} availability windows, {orders} purchase orders, {providers} providers, "
-        "{dossiers} dossiers".format(**counts)
+        "{dossiers} dossiers, {referrals} referrals to the mediator".format(**counts)
     )

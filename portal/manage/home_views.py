@@ -14,6 +14,7 @@ from portal.booking.models import AppointmentRequest, RequestStatus
 from portal.clock import today_in_france
 from portal.extensions import db
 from portal.manage import bp
+from portal.mediation.mediator_queue import queue_counts
 from portal.network.continuity import ContinuityGap, coming_periods, find_gaps
 from portal.network.hours import meets_extended_hours_rule
 from portal.network.models import StaffRole
@@ -56,7 +57,9 @@ def _summary(operator_id: int) -> ManagerSummary:
 @staff_required()
 def home() -> str:
     staff = current_staff()
-    summary = None
+    summary = mediator = None
     if staff.role == StaffRole.MANAGER and staff.operator_id is not None:
         summary = _summary(staff.operator_id)
-    return render_template("manage/home.html", staff=staff, summary=summary)
+    if staff.role == StaffRole.MEDIATOR:
+        mediator = queue_counts(db.session)  # (decisions pending, admissible and open)
+    return render_template("manage/home.html", staff=staff, summary=summary, mediator=mediator)

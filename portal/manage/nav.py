@@ -9,9 +9,10 @@ from portal.network.models import StaffRole
 ADVISOR = (StaffRole.ADVISOR,)
 MANAGER = (StaffRole.MANAGER,)
 OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
+MEDIATOR = (StaffRole.MEDIATOR,)
 
 STAFF_NAV = (
-    ("manage.home", _l("Accueil"), OPERATOR_STAFF),
+    ("manage.home", _l("Accueil"), (*OPERATOR_STAFF, *MEDIATOR)),
     ("advisor.home", _l("Mes dossiers"), ADVISOR),
     ("manage.my_appointments", _l("Mes rendez-vous"), OPERATOR_STAFF),
     ("manage.waiting", _l("Demandes en attente"), OPERATOR_STAFF),
@@ -24,4 +25,7 @@ STAFF_NAV = (
     ("advisor.purchase_orders", _l("Bons de commande"), MANAGER),
     ("manage.failed_mail", _l("Envois en échec"), MANAGER),
     ("manage.privacy", _l("Données personnelles"), MANAGER),
+    # The mediator of France compétences (CCTP 3.7): every lot, only what was referred.
+    ("mediator.queue", _l("Saisines"), MEDIATOR),
+    ("mediator.record", _l("Enregistrer une saisine"), MEDIATOR),
 )

@@ -9,6 +9,11 @@ compétences, who belong to no operator) must get 404 on any object of operator 
 The positive control: operator 10's own staff open the same URLs (200 or a redirect for a
 page, an answer other than 404 and 5xx for an action), so a route that answers 404 to
 everyone cannot pass for a well-guarded one.
+
+The mediator's screens (`staff_roles == {MEDIATOR}`) follow a policy of their own: every lot,
+only what was referred. There the mediator is the positive control (a referral on operator
+10's complaint opens for them) and every other role gets 404; on the operators' complaint
+screens the mediator gets 404 like any stranger.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from portal.livrables.models import (
 )
 from portal.mail.models import OutboxStatus
 from portal.mail.services import enqueue_mail
-from portal.mediation.models import ComplaintAttachment
+from portal.mediation.models import ComplaintAttachment, Referral, ReferralChannel, ReferredBy
 from portal.network.models import Site, SiteClosure, StaffMember, StaffRole
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
@@ -182,6 +187,17 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             added_by_id=manager.id,
         )
         session.add(complaint_scan)
+        referral = Referral(
+            complaint_id=complaint.id,
+            operator_id=op.id,
+            referred_at=portal_clock.now(),
+            referred_by=ReferredBy.PERSON,
+            channel=ReferralChannel.PORTAL,
+            last_name=complaint.last_name,
+            first_name=complaint.first_name,
+            email=complaint.email,
+        )
+        session.add(referral)
         session.flush()
         ids = {
             "advisor_id": advisor.id,
@@ -205,6 +221,7 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             "copy_request_id": copy_request.id,
             "complaint_id": complaint.id,
             "attachment_id": complaint_scan.id,
+            "referral_id": referral.id,
         }
         session.commit()
     return ids
@@ -241,6 +258,12 @@ def owner_role(app: Flask, rule: Rule) -> StaffRole:
     return StaffRole.ADVISOR if not allowed or StaffRole.ADVISOR in allowed else StaffRole.MANAGER
 
 
+def for_the_mediator(app: Flask, rule: Rule) -> bool:
+    """A screen of the mediator's own policy (every lot, only what was referred)."""
+    allowed = getattr(app.view_functions[rule.endpoint], "staff_roles", None)
+    return allowed == frozenset({StaffRole.MEDIATOR})
+
+
 def opens_for(app: Flask, path: str, role: StaffRole) -> bool:
     """Whether the page at `path` is meant for this role (its `staff_required` roles)."""
     endpoint, _args = app.url_map.bind("localhost").match(path)
@@ -267,13 +290,54 @@ def test_a_foreign_object_answers_404_to_every_role(
     app: Flask, clients: dict[StaffRole, FlaskClient], foreign_objects: dict[str, int]
 ) -> None:
     failures = []
-    rules = [rule for rule in staff_rules(app) if rule.arguments]
+    rules = [
+        rule for rule in staff_rules(app) if rule.arguments and not for_the_mediator(app, rule)
+    ]
     for rule, role in itertools.product(rules, ROLES):
         url = url_for_rule(rule, foreign_objects)
         for method in methods(rule):
             status = clients[role].open(url, method=method).status_code
             if status != 404:
                 failures.append(f"{role} {method} {url} ({rule.endpoint}): {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_mediators_screens_open_for_the_mediator_only(
+    app: Flask, clients: dict[StaffRole, FlaskClient], foreign_objects: dict[str, int]
+) -> None:
+    """A referral on operator 10's complaint: the mediator opens it (every lot; an action may
+    refuse an empty form, never 404 or 5xx), every other role gets 404."""
+    rules = [rule for rule in staff_rules(app) if rule.arguments and for_the_mediator(app, rule)]
+    assert {rule.endpoint for rule in rules} >= {"mediator.referral", "mediator.decide"}
+    failures = []
+    for rule, role in itertools.product(rules, ROLES):
+        url = url_for_rule(rule, foreign_objects)
+        for method in methods(rule):
+            status = clients[role].open(url, method=method, data={}).status_code
+            if role != StaffRole.MEDIATOR:
+                ok = status == 404
+            elif method == "GET":
+                ok = status in (200, 302, 303)
+            else:
+                ok = status != 404 and status < 500
+            if not ok:
+                failures.append(f"{role} {method} {url} ({rule.endpoint}): {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_mediator_gets_404_on_the_operators_complaint_screens(
+    app: Flask, clients: dict[StaffRole, FlaskClient], foreign_objects: dict[str, int]
+) -> None:
+    """Even on the complaint referred to them: the operator's screens are not the mediator's."""
+    rules = [rule for rule in staff_rules(app) if rule.rule.startswith("/pro/reclamations")]
+    assert any("complaint_id" in rule.arguments for rule in rules)
+    failures = []
+    for rule in rules:
+        url = url_for_rule(rule, foreign_objects)
+        for method in methods(rule):
+            status = clients[StaffRole.MEDIATOR].open(url, method=method).status_code
+            if status != 404:
+                failures.append(f"{method} {url} ({rule.endpoint}): {status}")
     assert not failures, "\n".join(failures)
 
 
@@ -287,7 +351,9 @@ def test_pages_without_an_object_open_only_for_their_roles(
         allowed = getattr(view, "staff_roles", None)
         assert allowed is not None, f"{rule.endpoint} is not behind staff_required"
         meant = (not allowed or role in allowed) and (
-            role in (StaffRole.ADVISOR, StaffRole.MANAGER) or rule.endpoint == "manage.home"
+            role in (StaffRole.ADVISOR, StaffRole.MANAGER)
+            or rule.endpoint == "manage.home"
+            or (role == StaffRole.MEDIATOR and for_the_mediator(app, rule))
         )
         status = clients[role].get(rule.rule).status_code
         if status != (200 if meant else 404):
@@ -341,7 +407,8 @@ def test_the_owners_staff_open_every_object_page(
     """
     own = {role: signed_in(app, email) for role, email in owners.items()}
     failures = []
-    rules = [rule for rule in staff_rules(app) if rule.arguments]
+    # The mediator's screens have the mediator as their control (test above).
+    rules = [r for r in staff_rules(app) if r.arguments and not for_the_mediator(app, r)]
     for rule in rules:
         url = url_for_rule(rule, foreign_objects)
         role = owner_role(app, rule)
@@ -359,7 +426,7 @@ def test_the_owners_staff_reach_every_action(
     be a validation error (the form is empty) or a redirect, never 404 or a server error."""
     own = {role: signed_in(app, email) for role, email in owners.items()}
     failures = []
-    for rule in [rule for rule in staff_rules(app) if rule.arguments]:
+    for rule in [r for r in staff_rules(app) if r.arguments and not for_the_mediator(app, r)]:
         if "POST" not in methods(rule):
             continue
         url = url_for_rule(rule, foreign_objects)

@@ -385,10 +385,16 @@ def test_demo_staff_get_one_shared_password(session: Session) -> None:
     from portal.demo.access import give_demo_passwords
 
     demo = session.scalar(
-        select(func.count(StaffMember.id)).where(StaffMember.email.like("%.cep-demo.example"))
+        select(func.count(StaffMember.id)).where(
+            StaffMember.email.like("%.cep-demo.example")
+            | StaffMember.email.like("%@cep-demo.example")  # the mediator, of no operator
+        )
     )
     assert give_demo_passwords(session, "cep-demo-2026") == demo
-    members = session.scalars(select(StaffMember).where(StaffMember.email.in_([MANAGER, ADVISOR])))
+    mediator = "mediateur@cep-demo.example"
+    members = session.scalars(
+        select(StaffMember).where(StaffMember.email.in_([MANAGER, ADVISOR, mediator]))
+    )
     for staff in members:
         assert staff.password_hash and check_password_hash(staff.password_hash, "cep-demo-2026")
     # The session fixture rolls back: the demo keeps no password in the test database.
