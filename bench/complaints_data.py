@@ -18,7 +18,8 @@ insert: 1,550 complaints take a few seconds, and the rows are exactly what the p
   not admissible (with a reason), admissible with the operator informed, access requested,
   access granted, closed with an outcome (recommendation or settlement accepted or not, none).
 
-One mediator (`MEDIATOR_EMAIL`) and every manager sign in with `bench.workspace_book.PASSWORD`.
+The referrals are made by `bench/complaints_referrals.py`. One mediator (`MEDIATOR_EMAIL`)
+and every manager sign in with `bench.workspace_book.PASSWORD`.
 """
 
 from __future__ import annotations
@@ -27,34 +28,25 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bench.complaints_referrals import LAST_NAMES, MEDIATOR_EMAIL, Desk, at
 from portal.advisor.reference import active_codes
 from portal.demo import SITES_PER_LOT
 from portal.demo.names import FIRST_NAMES
 from portal.mediation import complaints as core
-from portal.mediation import referrals as mediation
 from portal.mediation.models import (
     MOTIVE_LIST,
     Channel,
     Complaint,
     ComplaintStatus,
-    Outcome,
-    Referral,
-    ReferralChannel,
 )
 from portal.network.models import Operator, StaffMember, StaffRole
 
 YEARLY_COMPLAINTS = 1_550  # ≈ 1 % of 155,000 entries a year
-MEDIATOR_EMAIL = "mediateur@banc-essai.example"
-LAST_NAMES = ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Girard", "Nguyen", "Diallo")
-REASONS = (
-    "Pas de réclamation préalable auprès de l'opérateur.",
-    "Hors du champ du conseil en évolution professionnelle.",
-)
 
 
 @dataclass
@@ -78,20 +70,12 @@ class Dataset:
         )
 
 
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=UTC)
-
-
 class Builder:
     def __init__(self, session: Session, today: date, seed: int) -> None:
         self.session, self.today, self.rng = session, today, random.Random(seed)
         self.motives = sorted(active_codes(session)[MOTIVE_LIST])
         self.data = Dataset()
-        self.mediator = StaffMember(
-            email=MEDIATOR_EMAIL, full_name="Médiation France compétences", role=StaffRole.MEDIATOR
-        )
-        session.add(self.mediator)
-        session.flush()
+        self.desk = Desk(session, today, self.rng)
 
     def day(self, start: date, days: int) -> date:
         """A day `days` (at most) after `start`, never after today."""
@@ -192,80 +176,6 @@ class Builder:
             )
             self.data.messages += 1
 
-    def referral(self, c: Complaint | None, manager: StaffMember, when: date) -> Referral:
-        if c is None:
-            return mediation.record_referral(
-                self.session,
-                by=self.mediator,
-                channel=ReferralChannel.FC_FORM,
-                operator_id=manager.operator_id or 0,
-                last_name=self.rng.choice(LAST_NAMES),
-                first_name=self.rng.choice(FIRST_NAMES),
-                email=None,
-                text="Je n'ai pas pu joindre mon conseiller.",
-                referred_at=at(when),
-                now=at(when),
-            )
-        if self.rng.random() < 0.1:
-            return mediation.record_referral(
-                self.session,
-                by=self.mediator,
-                channel=ReferralChannel.LETTER,
-                operator_id=c.operator_id,
-                last_name=c.last_name,
-                first_name=c.first_name,
-                email=c.email,
-                text="Par courrier.",
-                referred_at=at(when),
-                now=at(when),
-                complaint=c,
-            )
-        return mediation.refer_to_mediator(
-            self.session, c, text="La réponse ne me convient pas.", now=at(when), today=when
-        )
-
-    def work(self, r: Referral, manager: StaffMember, when: date) -> str:
-        """The mediator's steps as the referral's age allows; returns its state."""
-        rng, session, m = self.rng, self.session, self.mediator
-        age = (self.today - when).days
-        fresh = age < 10 and rng.random() < 0.7
-        if fresh or (r.complaint_id is None and rng.random() < 0.3):
-            return "pending"
-        decided = self.day(when, min(age, 10))
-        if r.complaint_id is None or rng.random() < 0.12:
-            reason = rng.choice(REASONS)
-            mediation.decide_admissibility(
-                session, r, by=m, admissible=False, reason=reason, now=at(decided)
-            )
-            return "not admissible"
-        mediation.decide_admissibility(
-            session, r, by=m, admissible=True, reason=None, now=at(decided)
-        )
-        steps = ["admissible"]
-        if rng.random() < 0.9:
-            mediation.inform_operator(session, r, by=m, now=at(decided, 11))
-            steps = ["operator informed"]
-        left = (self.today - decided).days
-        if rng.random() < 0.7:
-            asked = self.day(decided, min(left, 7))
-            mediation.request_access(session, r, by=m, now=at(asked, 12))
-            steps = ["access requested"]
-            if (self.today - asked).days > 2 and rng.random() < 0.8:
-                granted = self.day(asked, 5)
-                mediation.grant_access(session, r, by=manager, now=at(granted, 14))
-                steps = ["access granted"]
-        if left > 40 and rng.random() < 0.75:
-            outcome = rng.choices(list(Outcome), weights=(4, 4, 2))[0]
-            accepted = None if outcome == Outcome.NONE else rng.random() < 0.7
-            closed = at(self.day(decided + timedelta(days=20), min(left - 20, 60)), 15)
-            mediation.record_outcome(
-                session, r, by=m, outcome=outcome, accepted=accepted, now=closed
-            )
-            steps = [
-                f"closed: {outcome.value}" + ("" if accepted is None else f", accepted {accepted}")
-            ]
-        return steps[-1]
-
 
 def managers(session: Session) -> list[tuple[Operator, StaffMember]]:
     rows = session.execute(
@@ -302,18 +212,18 @@ def build(session: Session, today: date, log: Callable[[str], None], seed: int =
                 after = c.satisfied_at.date() if c.satisfied_at else opens
                 when = b.day(max(after, opens) if c.answered_at is None else after, 20)
                 if when <= today:
-                    r = b.referral(c, manager, when)
-                    b.data.referrals[b.work(r, manager, when)] += 1
+                    r = b.desk.referral(c, manager, when)
+                    b.data.referrals[b.desk.work(r, manager, when)] += 1
                     b.close_referred(c, manager, when)
             b.data.complaints[c.status.value + _word(c)] += 1
         for _ in range(max(1, count // 40)):  # France compétences' form, without a complaint
             when = today - timedelta(days=b.rng.randint(0, 364))
-            r = b.referral(None, manager, when)
-            b.data.referrals[b.work(r, manager, when)] += 1
+            r = b.desk.referral(None, manager, when)
+            b.data.referrals[b.desk.work(r, manager, when)] += 1
         log(f"  lot {operator.lot_number:2d}: {count} complaints")
     for _, manager in pairs:
         password(session, manager)
-    password(session, b.mediator)
+    password(session, b.desk.mediator)
     busiest = max(pairs, key=lambda pair: b.data.per_operator[pair[0].id])
     b.data.busiest_manager = busiest[1].email
     session.flush()
