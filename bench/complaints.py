@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import json
 import os
 import subprocess
@@ -110,6 +111,39 @@ def mediator_queue_exists() -> bool:
     return "mediator.queue" in app.view_functions
 
 
+def core_referral_queue(rounds: int) -> str:
+    """`portal.mediation.mediator_queue.referral_queue` alone (no page), every state, when the
+    running code has it: p50/p95 and SQL statements per call."""
+    try:
+        referral_queue = importlib.import_module("portal.mediation.mediator_queue").referral_queue
+    except (ImportError, AttributeError):
+        return "not available: no `portal.mediation.mediator_queue.referral_queue` (yet)"
+    from sqlalchemy import event
+
+    from bench.app import app
+    from portal.clock import today_in_france
+    from portal.extensions import db
+
+    counted: list[int] = []
+    times: list[float] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *_: counted.append(1))
+        today = today_in_france()
+        rows, statements = 0, 0
+        for i in range(rounds + 10):
+            counted.clear()
+            began = time.perf_counter()
+            rows = len(list(referral_queue(db.session, today=today, state=None)))
+            if i >= 10:
+                times.append((time.perf_counter() - began) * 1000)
+                statements = max(statements, len(counted))
+            db.session.rollback()
+    return (
+        f"referral_queue(state=None): {rows} rows, p50 {pct(times, 50):.2f} ms,"
+        f" p95 {pct(times, 95):.2f} ms, {statements} SQL statements at most"
+    )
+
+
 def open_complaints(manager: str) -> int:
     """How many complaints the manager's queue should list (not closed, their operator)."""
     from sqlalchemy import text
@@ -183,6 +217,7 @@ def main() -> None:
         print("\n".join(lines), flush=True)
     else:
         print("  not available: this code has no `mediator.queue` route (yet)")
+    print(f"  core function: {core_referral_queue(args.rounds)}", flush=True)
 
     if args.profile:
         from bench.booking_profile import show
