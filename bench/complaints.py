@@ -38,7 +38,7 @@ os.environ["DATABASE_URL"] = URL
 os.environ["BENCH_TIMING"] = "1"  # Server-Timing on every response (bench/app.py)
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 
-from bench.booking_http import Sample, report  # noqa: E402
+from bench.booking_http import report  # noqa: E402
 from bench.locate import pct  # noqa: E402
 from bench.machine import machine_load  # noqa: E402
 from bench.workspace_pages import in_process, signed_in_client, verdict  # noqa: E402
@@ -111,13 +111,15 @@ def mediator_queue_exists() -> bool:
     return "mediator.queue" in app.view_functions
 
 
-def core_referral_queue(rounds: int) -> str:
-    """`portal.mediation.mediator_queue.referral_queue` alone (no page), every state, when the
-    running code has it: p50/p95 and SQL statements per call."""
+def core_referral_queue(rounds: int) -> list[str]:
+    """`portal.mediation.mediator_queue.referral_queue` alone (no page), for each state of its
+    `QueueState` (or `state=None`), when the running code has it: p50/p95 and SQL statements
+    per call."""
     try:
-        referral_queue = importlib.import_module("portal.mediation.mediator_queue").referral_queue
+        module = importlib.import_module("portal.mediation.mediator_queue")
+        referral_queue = module.referral_queue
     except (ImportError, AttributeError):
-        return "not available: no `portal.mediation.mediator_queue.referral_queue` (yet)"
+        return ["  core function: no `portal.mediation.mediator_queue.referral_queue` (yet)"]
     from sqlalchemy import event
 
     from bench.app import app
@@ -125,23 +127,26 @@ def core_referral_queue(rounds: int) -> str:
     from portal.extensions import db
 
     counted: list[int] = []
-    times: list[float] = []
+    lines = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *_: counted.append(1))
         today = today_in_france()
-        rows, statements = 0, 0
-        for i in range(rounds + 10):
-            counted.clear()
-            began = time.perf_counter()
-            rows = len(list(referral_queue(db.session, today=today, state=None)))
-            if i >= 10:
-                times.append((time.perf_counter() - began) * 1000)
-                statements = max(statements, len(counted))
-            db.session.rollback()
-    return (
-        f"referral_queue(state=None): {rows} rows, p50 {pct(times, 50):.2f} ms,"
-        f" p95 {pct(times, 95):.2f} ms, {statements} SQL statements at most"
-    )
+        for state in list(getattr(module, "QueueState", [None])):
+            times: list[float] = []
+            rows, statements = 0, 0
+            for i in range(rounds + 10):
+                counted.clear()
+                began = time.perf_counter()
+                rows = len(list(referral_queue(db.session, today=today, state=state)))
+                if i >= 10:
+                    times.append((time.perf_counter() - began) * 1000)
+                    statements = max(statements, len(counted))
+                db.session.rollback()
+            lines.append(
+                f"  core referral_queue(state={state}): {rows} rows, p50 {pct(times, 50):.2f} ms,"
+                f" p95 {pct(times, 95):.2f} ms, {statements} SQL statement(s) at most"
+            )
+    return lines
 
 
 def open_complaints(manager: str) -> int:
@@ -165,28 +170,41 @@ def open_complaints(manager: str) -> int:
         )
 
 
-def measure(name: str, email: str, path: str, rounds: int) -> tuple[dict[str, Sample], list[str]]:
+def measure(who: str, email: str, pages: dict[str, str], rounds: int) -> list[str]:
+    """Each page of `pages` (name → path) in turn with the bare endpoint, signed in as `email`."""
     client = signed_in_client(email)
     failed: dict[str, str] = {}
     collector: list[str] = []
-    samples = in_process(client, {name: [path]}, rounds, failed, collector)
-    lines = [report(f"{name} ({email}), in-process", samples), *collector]
-    for page, sample in samples.items():
-        lines.append(f"  {page}: server max {max(sample.server):.2f} ms")
+    paths = {name: [path] for name, path in pages.items()}
+    samples = in_process(client, paths, rounds, failed, collector)
+    lines = [report(f"{who} ({email}), in-process", samples), *collector]
+    bare = samples["bare"]
+    for name, sample in samples.items():
+        lines.append(f"  {name}: server max {max(sample.server):.2f} ms")
+        if name != "bare":
+            lines.append(
+                f"  {name}: ratio to bare p50 {pct(sample.server, 50) / pct(bare.server, 50):.0f}×,"
+                f" p95 {pct(sample.server, 95) / pct(bare.server, 95):.0f}×"
+            )
     lines.append("Targets (p95 ≤ 100 ms, ≤ 15 SQL statements), in-process:")
     lines.extend(verdict(samples, failed))
-    if name in samples and name != "bare":
-        bare = samples["bare"]
-        lines.append(
-            f"  ratio to bare: p50 {pct(samples[name].server, 50) / pct(bare.server, 50):.0f}×,"
-            f" p95 {pct(samples[name].server, 95) / pct(bare.server, 95):.0f}×"
-        )
-    html = client.get(path).get_data(as_text=True)
-    rows = html.count("<li")
-    lines.append(f"  the page: {len(html):,} bytes, {rows} list items (<li>, menus included)")
-    if failed:
-        lines.append(f"  FAILED: {failed}")
-    return samples, lines
+    for name, path in pages.items():
+        html = client.get(path).get_data(as_text=True)
+        rows = html.count("<li") + html.count("<tr")
+        lines.append(f"  {name}: {len(html):,} bytes, {rows} list items and table rows")
+    return lines
+
+
+def mediator_pages() -> dict[str, str]:
+    """The queue as it opens, and each `?etat=` of `QueueState` when the code has one."""
+    pages = {"mediator's queue": MEDIATOR_QUEUE}
+    try:
+        states = importlib.import_module("portal.mediation.mediator_queue").QueueState
+    except (ImportError, AttributeError):
+        return pages
+    for state in states:
+        pages[f"mediator's queue ?etat={state.value}"] = f"{MEDIATOR_QUEUE}?etat={state.value}"
+    return pages
 
 
 def main() -> None:
@@ -208,16 +226,16 @@ def main() -> None:
 
     manager = people["manager"]
     print(f"\n1. The operator's queue {OPERATOR_QUEUE}: {open_complaints(manager)} open complaints")
-    _, lines = measure("operator's queue", manager, OPERATOR_QUEUE, args.rounds)
+    lines = measure("operator's queue", manager, {"operator's queue": OPERATOR_QUEUE}, args.rounds)
     print("\n".join(lines), flush=True)
 
     print(f"\n2. The mediator's queue {MEDIATOR_QUEUE}")
     if mediator_queue_exists():
-        _, lines = measure("mediator's queue", people["mediator"], MEDIATOR_QUEUE, args.rounds)
+        lines = measure("mediator's queue", people["mediator"], mediator_pages(), args.rounds)
         print("\n".join(lines), flush=True)
     else:
         print("  not available: this code has no `mediator.queue` route (yet)")
-    print(f"  core function: {core_referral_queue(args.rounds)}", flush=True)
+    print("\n".join(core_referral_queue(args.rounds)), flush=True)
 
     if args.profile:
         from bench.booking_profile import show
