@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations extract-messages lint audit lock bench bench-booking bench-workspace bench-load clean
+.PHONY: run test install translations extract-messages lint audit lock bench bench-booking bench-workspace bench-complaints bench-load clean
 
 # Every dependency, runtime and dev, comes from requirements.lock with its hashes; then the
 # portal itself, without resolving anything (its build backend, setuptools, is in the lock).
@@ -59,6 +59,7 @@ bench: install translations
 	scripts/with-postgres $(BIN)/python bench/locate.py
 	$(MAKE) --no-print-directory bench-booking
 	$(MAKE) --no-print-directory bench-workspace
+	$(MAKE) --no-print-directory bench-complaints
 
 # Slot search on a large lot and 50 concurrent bookings, on its own throwaway PostgreSQL.
 bench-booking: install translations
@@ -69,6 +70,11 @@ bench-booking: install translations
 bench-workspace: install translations
 	scripts/install-test-deps
 	scripts/with-postgres $(BIN)/python bench/workspace.py
+
+# The operator's and the mediator's complaint queues on a national year of complaints.
+bench-complaints: install translations
+	scripts/install-test-deps
+	scripts/with-postgres $(BIN)/python bench/complaints.py
 
 # 200 visitors for 60 s through the front door, a search and a booking, on gunicorn + PostgreSQL
 # (LOAD_ARGS="--think 5" for visitors who pause before each click).
