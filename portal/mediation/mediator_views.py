@@ -27,7 +27,7 @@ from portal.mediation.errors import ComplaintError, ComplaintErrorCode
 from portal.mediation.mediator_emails import queue_decision, queue_operator_informed
 from portal.mediation.mediator_forms import DecisionForm, OutcomeForm, RecordReferralForm
 from portal.mediation.mediator_policies import MEDIATOR, referral_or_404
-from portal.mediation.mediator_queue import QueueState, referral_queue
+from portal.mediation.mediator_queue import QueueState, queue_page
 from portal.mediation.mediator_text import (
     ADMISSIBLE_LABELS,
     CHANNEL_LABELS,
@@ -57,16 +57,21 @@ LABELS = {
 @bp.get("/saisines")
 @staff_required(MEDIATOR)
 def queue() -> tuple[str, int] | str:
-    raw, notice = request.args.get("etat", QueueState.ALL.value), None
+    # The queue opens on the referrals in progress (decisions to take first); closed ones are
+    # one click away. A hand-typed filter or page shows the open ones, with a word on why.
+    raw, notice = request.args.get("etat", QueueState.OPEN.value), None
     try:
         state = QueueState(raw)
     except ValueError:
-        # A hand-typed filter: the whole queue, and a word on why.
-        state, notice = QueueState.ALL, _("Ce filtre n'existe pas : voici toutes les saisines.")
-    rows = referral_queue(db.session, today=today_in_france(), state=state)
+        state, notice = QueueState.OPEN, _("Ce filtre n'existe pas : voici les saisines en cours.")
+    number = request.args.get("page", "1")
+    if not number.isdigit() or not 0 < int(number) < 10_000:
+        number, notice = "1", notice or _("Cette page n'existe pas : voici la première.")
+    page = queue_page(db.session, today=today_in_france(), state=state, number=int(number))
     return render_template(
         "mediation/mediator/queue.html",
-        rows=rows,
+        rows=page.rows,
+        page=page,
         state=state,
         states=QueueState,
         notice=notice,

@@ -20,6 +20,7 @@ from sqlalchemy import event, select
 
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
+from portal.mediation import mediator_queue
 from portal.mediation.complaints import answer_complaint, state_satisfaction
 from portal.mediation.contacts import mediation_contacts
 from portal.mediation.mediator_queue import QueueState, referral_queue
@@ -127,7 +128,7 @@ def test_the_queue_lists_pending_first_and_filters(
         data={"admissible": "0", "reason": "Hors du champ de la médiation."},
     )
     assert response.status_code == 303
-    every = client.get("/pro/mediateur/saisines").get_data(as_text=True)
+    every = client.get("/pro/mediateur/saisines?etat=toutes").get_data(as_text=True)
     assert every.index(f'id="saisine-{pending}"') < every.index(f'id="saisine-{closed}"')
     assert "Lot 16" in every and "Non recevable" in every
     open_only = client.get("/pro/mediateur/saisines?etat=ouvertes").get_data(as_text=True)
@@ -137,6 +138,34 @@ def test_the_queue_lists_pending_first_and_filters(
     odd = client.get("/pro/mediateur/saisines?etat=<script>")
     assert odd.status_code == 200
     assert "Ce filtre n'existe pas" in text_of(odd.data)
+    assert f'id="saisine-{pending}"' in odd.get_data(as_text=True)
+    # The queue opens on the referrals in progress.
+    first = client.get("/pro/mediateur/saisines").get_data(as_text=True)
+    assert f'id="saisine-{pending}"' in first and f'id="saisine-{closed}"' not in first
+
+
+def test_the_queue_comes_in_pages(
+    app: Flask, people: People, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mediator_queue, "PER_PAGE", 1)
+    older = referred(app, people.manager_id, clock)
+    newer = referred(app, people.manager_id, clock)
+    client = sign_in(app.test_client(), people.mediator)
+    first = text_of(client.get("/pro/mediateur/saisines").data)
+    assert "page 1 sur" in first and "Page précédente" not in first
+    pages = int(first.split("page 1 sur ")[1].split()[0])
+    order = []
+    for number in range(1, pages + 1):
+        page = client.get(f"/pro/mediateur/saisines?page={number}").get_data(as_text=True)
+        order += [int(found) for found in re.findall(r'id="saisine-(\d+)"', page)]
+        assert ("Page suivante" in page) == (number < pages)
+    assert len(order) == pages and len(set(order)) == pages  # one per page, none twice
+    assert order.index(older) < order.index(newer)  # pending decisions, oldest first
+    last_number = pages
+    beyond = client.get("/pro/mediateur/saisines?page=9999")
+    assert f"page {last_number} sur {last_number}" in text_of(beyond.data)
+    odd = client.get("/pro/mediateur/saisines?page=deux")
+    assert odd.status_code == 200 and "Cette page n'existe pas" in text_of(odd.data)
 
 
 def test_the_referral_page_shows_the_whole_complaint(
