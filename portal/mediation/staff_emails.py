@@ -29,7 +29,7 @@ def _locale() -> str:
 def _person_locale(complaint: Complaint) -> str:
     """The language the person chose when the complaint is tied to their record, else the
     portal's first one."""
-    known = complaint.beneficiary.locale if complaint.beneficiary is not None else None
+    known = complaint.beneficiary.locale if complaint.beneficiary is not None else ""
     return known if known in current_app.config["LANGUAGES"] else _locale()
 
 
