@@ -12,7 +12,8 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, abort, make_response
+from flask import Blueprint, Flask, abort, flash, make_response, redirect, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.auth.policies import staff_required
@@ -37,12 +38,12 @@ def init_app(app: Flask) -> None:
 @bp.get("/pro/reclamations/<id:complaint_id>/reponse.pdf")
 @staff_required(*OPERATOR_STAFF)
 def staff_letter(complaint_id: int) -> Response:
-    return _letter(complaint_or_404(complaint_id))
+    return _letter(complaint_or_404(complaint_id), "mediation_staff.complaint")
 
 
 @bp.get("/mon-espace/reclamations/<id:complaint_id>/reponse.pdf")
 def person_letter(complaint_id: int) -> Response:
-    return _letter(_owned(complaint_id))
+    return _letter(_owned(complaint_id), "mediation.complaint_page")
 
 
 @bp.get("/mon-espace/reclamations/<id:complaint_id>/pieces/<id:attachment_id>")
@@ -66,13 +67,15 @@ def _owned(complaint_id: int) -> Complaint:
     return found
 
 
-def _letter(complaint: Complaint) -> Response:
+def _letter(complaint: Complaint, page: str) -> Response:
+    """The letter; before the answer, back to the complaint's page, which says so."""
     try:
         data = answer_letter(
             db.session, complaint, mediator=letter_mediator(complaint, locale="fr")
         )
     except NotAnswered:
-        abort(404)
+        flash(_("La réclamation n'a pas encore de réponse, ni donc de lettre."), "info")
+        return redirect(url_for(page, complaint_id=complaint.id), code=303)
     return download(data, "application/pdf", letter_filename(complaint))
 
 

@@ -87,7 +87,8 @@ def test_staff_download_the_letter_of_their_operator_only(
     complaint = new_letter(app, people.manager_id, 3, clock)
     url = f"/pro/reclamations/{complaint.id}/reponse.pdf"
     manager = sign_in(app.test_client(), people.manager)
-    assert manager.get(url).status_code == 404  # no answer yet, no letter
+    early = manager.get(url, follow_redirects=True)  # no answer yet, no letter
+    assert "pas encore de réponse, ni donc de lettre" in text_of(early.data)
     manager.post(f"/pro/reclamations/{complaint.id}/reponse", data={"answer": "Réponse."})
     page = text_of(manager.get(f"/pro/reclamations/{complaint.id}").data)
     assert "La lettre de réponse (PDF" in page
@@ -113,7 +114,8 @@ def test_the_person_downloads_their_letter_and_files_and_no_one_else(
     with app.app_context():
         (attachment,) = db.session.get_one(Complaint, complaint_id).attachments
         piece = f"{base}/pieces/{attachment.id}"
-    assert client.get(f"{base}/reponse.pdf").status_code == 404  # not answered yet
+    early = client.get(f"{base}/reponse.pdf")  # not answered yet: back to the page
+    assert early.status_code == 303 and early.location.endswith(base)
     got = client.get(piece)
     assert got.status_code == 200 and got.data == pdf_bytes()
     assert got.mimetype == "application/pdf"
