@@ -58,7 +58,7 @@ def answer_letter(session: Session, complaint: Complaint, *, mediator: Mediator)
     pdf = _Letter(complaint, mediator)
     pdf.add_page()
     _heading(pdf, complaint)
-    _body(pdf, complaint, signatory.full_name if signatory else complaint.operator.name)
+    _body(pdf, complaint, signatory.full_name if signatory else None)
     _mediator(pdf, mediator)
     return bytes(pdf.output())
 
@@ -84,7 +84,7 @@ class _Letter(FPDF):
             f"{MEDIATOR_NAME}, tiers indépendant : {self.mediator.url} · "
             f"{self.mediator.postal_address}"
         )
-        self.multi_cell(150, 3.5, clean(line), new_x=XPos.RIGHT, new_y=YPos.TOP)
+        self.multi_cell(150, 3.5, clean(line), align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(0, 3.5, f"Page {self.page_no()}/{{nb}}", align="R")
         self.set_text_color(0)
 
@@ -125,7 +125,7 @@ def _heading(pdf: _Letter, complaint: Complaint) -> None:
     pdf.ln(6)
 
 
-def _body(pdf: _Letter, complaint: Complaint, signatory: str) -> None:
+def _body(pdf: _Letter, complaint: Complaint, signatory: str | None) -> None:
     pdf.set_font(FONT, size=10)
     _line(pdf, "Madame, Monsieur,")
     pdf.ln(2)
@@ -143,14 +143,11 @@ def _body(pdf: _Letter, complaint: Complaint, signatory: str) -> None:
         "prions d'agréer nos salutations distinguées.",
     )
     pdf.ln(6)
-    pdf.set_x(pdf.w / 2)
-    pdf.set_font(FONT, "B", 10)
-    pdf.multi_cell(0, LINE, clean(signatory), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_x(pdf.w / 2)
-    pdf.set_font(FONT, size=10)
-    pdf.multi_cell(
-        0, LINE, clean(f"pour {complaint.operator.name}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    lines = [(signatory, "B"), (f"pour {complaint.operator.name}", "")] if signatory else []
+    for text, style in lines or [(complaint.operator.name, "B")]:
+        pdf.set_x(pdf.w / 2)
+        pdf.set_font(FONT, style, 10)
+        pdf.multi_cell(0, LINE, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _mediator(pdf: _Letter, mediator: Mediator) -> None:
