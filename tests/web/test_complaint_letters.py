@@ -152,3 +152,19 @@ def test_the_person_does_not_change_their_word_while_the_mediator_works(
     assert "votre avis sur la réponse ne peut plus changer" in text_of(refused.data)
     with app.app_context():
         assert db.session.get_one(Complaint, complaint_id).satisfied == Satisfaction.NO
+
+
+def test_someone_known_only_by_their_complaint_follows_it_from_their_space(
+    app: Flask, clock: FrozenClock
+) -> None:
+    email = new_email()  # no booking, no dossier: the footer's form
+    complaint_id = file(app.test_client(), form(email))
+    answer(app, complaint_id, "Nous vous rappelons demain.", clock)
+    client = signed_in(app, email)
+    page = client.get(f"/mon-espace/reclamations/{complaint_id}")
+    assert page.status_code == 200 and "Nous vous rappelons demain." in text_of(page.data)
+    letter = client.get(f"/mon-espace/reclamations/{complaint_id}/reponse.pdf")
+    assert "Nous vous rappelons demain." in pdf_text(letter.data)
+    assert f"/mon-espace/reclamations/{complaint_id}" in client.get("/mon-espace").get_data(
+        as_text=True
+    )
