@@ -61,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.locator import views as locator_views
     from portal.mail import views as mail_views
     from portal.mediation import mediator_views
+    from portal.mediation import letter_views as complaint_letter_views
     from portal.mediation import staff_views as complaint_staff_views
     from portal.mediation import views as mediation_views
     from portal.privacy import views as privacy_views
@@ -75,6 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for feature in (*features, complaint_staff_views, *persons):
         feature.init_app(app)
     mediator_views.init_app(app)
+    complaint_letter_views.init_app(app)  # the answer letter and the person's files
     from portal import subscribers
 
     subscribers.register()  # who reacts to the domain events, in order

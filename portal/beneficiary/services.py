@@ -25,6 +25,7 @@ from portal.beneficiary.models import ClosureRequest, SignInLink
 from portal.booking.models import Appointment, AppointmentStatus, Beneficiary
 from portal.esign.copies import copy_available
 from portal.livrables.models import Livrable, LivrableStatus, LivrableVersion
+from portal.mediation.models import Complaint
 from portal.satisfaction.models import Survey
 
 
@@ -47,12 +48,11 @@ def token_hash(token: str) -> str:
 
 
 def knows_email(session: Session, email: str) -> bool:
-    return (
-        session.scalar(
-            select(Beneficiary.id).where(func.lower(Beneficiary.email) == email).limit(1)
-        )
-        is not None
-    )
+    """A beneficiary's address, or the address a complaint was filed with (someone who never
+    booked follows their complaint and reaches the mediator from their space too)."""
+    person = select(Beneficiary.id).where(func.lower(Beneficiary.email) == email)
+    complainant = select(Complaint.id).where(func.lower(Complaint.email) == email)
+    return session.scalar(person.union_all(complainant).limit(1)) is not None
 
 
 def _recent_links(session: Session, email: str, now: datetime) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import Dossier
@@ -25,6 +26,7 @@ from portal.mediation.models import (
     Complaint,
     ComplaintMessage,
     ComplaintStatus,
+    Referral,
     Satisfaction,
 )
 from portal.network.models import StaffMember
@@ -167,9 +169,15 @@ def close_complaint(
 def state_satisfaction(
     session: Session, complaint: Complaint, *, satisfied: bool, now: datetime
 ) -> None:
-    """The person says whether the answer satisfies them (they may change their mind)."""
+    """The person says whether the answer satisfies them (they may change their mind, but not
+    while the mediator examines their referral: its admissibility rests on that word)."""
     if complaint.answered_at is None:
         raise ComplaintError(Code.NOT_ANSWERED)
+    open_referral = select(Referral.id).where(
+        Referral.complaint_id == complaint.id, Referral.closed_at.is_(None)
+    )
+    if session.scalar(open_referral) is not None:
+        raise ComplaintError(Code.REFERRAL_OPEN)
     complaint.satisfied = Satisfaction.YES if satisfied else Satisfaction.NO
     complaint.satisfied_at = now
     session.flush()

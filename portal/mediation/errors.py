@@ -19,6 +19,7 @@ class ComplaintErrorCode(StrEnum):
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     ALREADY_ANSWERED = "already_answered"
     NOT_ANSWERED = "not_answered"  # closing, or stating satisfaction, needs an answer
+    REFERRAL_OPEN = "referral_open"  # satisfaction is not changed while the mediator works
     COMPLAINT_CLOSED = "complaint_closed"
     EMPTY_TEXT = "empty_text"
     # Attachments

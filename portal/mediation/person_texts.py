@@ -42,6 +42,10 @@ NO_OPERATOR = _l(
 ACTION_ERRORS = {
     Code.EMPTY_TEXT: _l("Écrivez votre message."),
     Code.NOT_ANSWERED: _l("Votre opérateur n'a pas encore répondu."),
+    Code.REFERRAL_OPEN: _l(
+        "Vous avez saisi le médiateur : votre avis sur la réponse ne peut plus changer tant "
+        "qu'il examine votre demande."
+    ),
     Code.REFERRAL_NOT_YET: _l(
         "Le médiateur ne peut pas encore être saisi : votre opérateur a d'abord le temps de "
         "vous répondre (CCTP 3.7)."

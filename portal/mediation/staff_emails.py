@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from portal.beneficiary.emails import bodies
 from portal.mail.models import OutboxMessage
-from portal.mail.services import enqueue_mail
+from portal.mail.services import Attachment, enqueue_mail
+from portal.mediation.letters import Mediator, answer_letter, letter_filename
 from portal.mediation.models import Complaint
 from portal.mediation.queue import QueueItem
 from portal.network.models import StaffMember
@@ -25,20 +26,44 @@ def _locale() -> str:
     return str(current_app.config["LANGUAGES"][0])
 
 
+def _person_locale(complaint: Complaint) -> str:
+    """The language the person chose when the complaint is tied to their record, else the
+    portal's first one."""
+    known = complaint.beneficiary.locale if complaint.beneficiary is not None else ""
+    return known if known in current_app.config["LANGUAGES"] else _locale()
+
+
+def letter_mediator(complaint: Complaint, locale: str) -> Mediator:
+    """The mediator's contact for the answer letter, with the person's complaint page."""
+    return Mediator(
+        url=current_app.config["MEDIATOR_URL"],
+        postal_address=current_app.config["MEDIATOR_POSTAL_ADDRESS"],
+        space_url=public_url("mediation.complaint_page", locale, complaint_id=complaint.id),
+    )
+
+
 def queue_answer(session: Session, complaint: Complaint) -> OutboxMessage | None:
-    """The operator's answer, to the person's e-mail (None: no e-mail, the answer goes by
-    post)."""
+    """The operator's answer, to the person's e-mail in their language when known, with the
+    PDF letter (in French, carrying the mediator's contact) attached (None: no e-mail, the
+    answer goes by post: staff download the letter from the complaint's page)."""
     if not complaint.email:
         return None
-    with force_locale(_locale()):
+    locale = _person_locale(complaint)
+    with force_locale(locale):
         subject = _("Réponse à votre réclamation n° %(number)s", number=complaint.id)
         text, html = bodies("mediation/staff/email/answer", subject, {"complaint": complaint})
+    letter = Attachment(
+        filename=letter_filename(complaint),
+        mimetype="application/pdf",
+        content=answer_letter(session, complaint, mediator=letter_mediator(complaint, locale)),
+    )
     return enqueue_mail(
         session,
         to=complaint.email,
         subject=subject,
         text=text,
         html=html,
+        attachments=[letter],
         topic=f"complaint:answer:{complaint.id}",
         operator_id=complaint.operator_id,
     )
@@ -102,4 +127,10 @@ def queue_reminder(
     )
 
 
-__all__ = ["queue_answer", "queue_reminder", "queue_staff_message", "reminder_topic"]
+__all__ = [
+    "letter_mediator",
+    "queue_answer",
+    "queue_reminder",
+    "queue_staff_message",
+    "reminder_topic",
+]

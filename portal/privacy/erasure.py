@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from portal.advisor.models import Dossier, Unit, UnitStatus
 from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus, Beneficiary
+from portal.mediation.models import Complaint
 from portal.privacy.models import ErasureReason, ErasureRecord
 from portal.privacy.registry import DataKind, Declaration, Erasure
 from portal.privacy.rows import (
@@ -62,6 +63,9 @@ class PersonAtOperator:
     unit_numbers: list[str]
     upcoming_appointments: int
     open_units: int
+    # Complaints to this operator made with the address: someone who never booked (a letter,
+    # a call, the footer's form) is a person too.
+    complaints: int = 0
 
     @property
     def still_active(self) -> bool:
@@ -98,9 +102,17 @@ def find_person(
             .order_by(Beneficiary.id)
         )
     )
-    if not ids:
-        return None
     count = func.count()
+    complaints = (
+        session.scalar(
+            select(count).where(
+                func.lower(Complaint.email) == email, Complaint.operator_id == operator_id
+            )
+        )
+        or 0
+    )
+    if not ids and not complaints:
+        return None
     units = select(Unit.number, Unit.status).join(Dossier, Unit.dossier_id == Dossier.id)
     unit_rows = session.execute(
         units.where(Dossier.beneficiary_id.in_(ids)).order_by(Unit.number)
@@ -120,6 +132,7 @@ def find_person(
         )
         or 0,
         open_units=sum(1 for _, status in unit_rows if status == UnitStatus.OPEN),
+        complaints=complaints,
     )
 
 
@@ -180,10 +193,14 @@ def pseudonymise(
         .values(email=_pseudonymous_address())
         .returning(Beneficiary.id, Beneficiary.birth_date)
     ).all()
-    if not claimed:
-        return None
     for beneficiary_id, birth_date in claimed:
         groups[birth_date].append(beneficiary_id)
+    if not claimed:
+        # No record to claim: a person known only by their complaints (their address is the
+        # claim, pseudonymised below, so that a second run finds nothing).
+        if not _has_complaints(session, email):
+            return None
+        groups[date.min] = []
     declared = person_declarations()
     ids = [beneficiary_id for beneficiary_id, _ in claimed]
     # Children before their parents, deletions before updates: a row found through a parent
@@ -206,6 +223,11 @@ def pseudonymise(
     session.add(record)
     session.flush()
     return record
+
+
+def _has_complaints(session: Session, email: str) -> bool:
+    found = select(Complaint.id).where(func.lower(Complaint.email) == email).limit(1)
+    return session.scalar(found) is not None
 
 
 def _pseudonymous_address() -> str:

@@ -19,6 +19,7 @@ screens the mediator gets 404 like any stranger.
 from __future__ import annotations
 
 import itertools
+from io import BytesIO
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -451,12 +452,20 @@ def test_a_complaint_opens_for_its_owner_only(
     """Another person's space answers 404, staff of every role (no space) never get 200, and
     the owner reaches every page and action (the positive control)."""
     from tests.web.test_beneficiary_space import signed_in as space_signed_in
+    from tests.unit.test_complaints import pdf_bytes
     from tests.web.test_complaint_pages import file, form, known_person, new_email
 
     owner, other = new_email(), new_email()
     known_person(app, owner)
     known_person(app, other)
-    ids = {"complaint_id": file(app.test_client(), form(owner))}
+    filed = form(owner, attachments=[(BytesIO(pdf_bytes()), "lettre.pdf")])
+    ids = {"complaint_id": file(app.test_client(), filed)}
+    with app.app_context():
+        ids["attachment_id"] = db.session.scalars(
+            select(ComplaintAttachment.id).where(
+                ComplaintAttachment.complaint_id == ids["complaint_id"]
+            )
+        ).one()
     rules = person_rules(app)
     assert {r.endpoint for r in rules} >= {"mediation.complaint_page", "mediation.refer"}
     stranger, own = space_signed_in(app, other), space_signed_in(app, owner)

@@ -336,6 +336,20 @@ def cases(known: dict[str, str]) -> list[Case]:
             {"text": ""},
             {"complaint_id": "1"},
         ),
+        Case(
+            "mediation_letters.person_letter",
+            "GET",
+            "/mon-espace/reclamations/{complaint_id}/reponse.pdf",
+            {},
+            {"complaint_id": "1"},
+        ),
+        Case(
+            "mediation_letters.person_attachment",
+            "GET",
+            "/mon-espace/reclamations/{complaint_id}/pieces/{attachment_id}",
+            {},
+            {"complaint_id": "1", "attachment_id": "1"},
+        ),
         Case("satisfaction.survey", "GET", "/enquete/{token}", {}, {"token": known["survey"]}),
         Case(
             "satisfaction.survey",
