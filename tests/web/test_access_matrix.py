@@ -19,10 +19,10 @@ screens the mediator gets 404 like any stranger.
 from __future__ import annotations
 
 import itertools
-from io import BytesIO
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
+from io import BytesIO
 
 import pytest
 from flask import Flask
@@ -451,8 +451,8 @@ def test_a_complaint_opens_for_its_owner_only(
 ) -> None:
     """Another person's space answers 404, staff of every role (no space) never get 200, and
     the owner reaches every page and action (the positive control)."""
-    from tests.web.test_beneficiary_space import signed_in as space_signed_in
     from tests.unit.test_complaints import pdf_bytes
+    from tests.web.test_beneficiary_space import signed_in as space_signed_in
     from tests.web.test_complaint_pages import file, form, known_person, new_email
 
     owner, other = new_email(), new_email()
