@@ -205,9 +205,8 @@ def test_each_read_of_a_page_or_a_pdf_is_logged_once(app: Flask, case: Case) -> 
         logged = db.session.scalars(
             select(FileRead).where(FileRead.referral_id == case.referral_id).order_by(FileRead.id)
         ).all()
-        assert [r.what for r in logged] == [ReadWhat.DOSSIER, ReadWhat.LIVRABLE_PDF] + [
-            ReadWhat.DOSSIER
-        ]
+        dossier, pdf_read = ReadWhat.DOSSIER, ReadWhat.LIVRABLE_PDF
+        assert [r.what for r in logged] == [dossier, pdf_read, dossier]
         assert logged[1].path.endswith(f"/versions/{case.version_id}.pdf")
         assert all(r.staff_member.email == case.mediator for r in logged)
     panel = text_of(mediator.get(f"{base(case)}/dossier").data)
