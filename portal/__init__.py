@@ -60,8 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.livrables import views as livrable_views
     from portal.locator import views as locator_views
     from portal.mail import views as mail_views
-    from portal.mediation import mediator_views
+    from portal.mediation import access_views as mediator_access_views
     from portal.mediation import letter_views as complaint_letter_views
+    from portal.mediation import mediator_views
     from portal.mediation import staff_views as complaint_staff_views
     from portal.mediation import views as mediation_views
     from portal.privacy import views as privacy_views
@@ -77,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         feature.init_app(app)
     mediator_views.init_app(app)
     complaint_letter_views.init_app(app)  # the answer letter and the person's files
+    mediator_access_views.init_app(app)  # the mediator's access to a dossier (issue 12 §3)
     from portal import subscribers
 
     subscribers.register()  # who reacts to the domain events, in order

@@ -3,6 +3,7 @@ domain's personal-data declarations, so that the RGPD registry sees all columns.
 
 # Each domain's personal-data declarations (portal/privacy/registry.py).
 import portal.advisor.personal_data
+import portal.audit.personal_data
 import portal.auth.personal_data
 import portal.beneficiary.personal_data
 import portal.booking.personal_data
@@ -23,6 +24,7 @@ from portal.advisor.models import (
     ReferenceItem,
     Unit,
 )
+from portal.audit.models import FileRead
 from portal.auth.models import LoginAttempt, StaffLink, UserSession
 from portal.beneficiary.models import ClosureRequest, SignInLink
 from portal.booking.models import (
@@ -74,6 +76,7 @@ __all__ = [
     "Dossier",
     "DossierCounter",
     "ErasureRecord",
+    "FileRead",
     "Interaction",
     "Livrable",
     "LivrableRevision",

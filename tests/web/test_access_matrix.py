@@ -51,7 +51,13 @@ from portal.livrables.models import (
 )
 from portal.mail.models import OutboxStatus
 from portal.mail.services import enqueue_mail
-from portal.mediation.models import ComplaintAttachment, Referral, ReferralChannel, ReferredBy
+from portal.mediation.models import (
+    Admissible,
+    ComplaintAttachment,
+    Referral,
+    ReferralChannel,
+    ReferredBy,
+)
 from portal.network.models import Site, SiteClosure, StaffMember, StaffRole
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
@@ -197,7 +203,14 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             last_name=complaint.last_name,
             first_name=complaint.first_name,
             email=complaint.email,
+            # Admissible, access asked and granted: the mediator's dossier opens (positive
+            # control) and the operator's grant is the one refusal left (already granted).
+            admissible=Admissible.YES,
+            access_requested_at=portal_clock.now(),
+            access_granted_at=portal_clock.now(),
+            access_granted_by_id=manager.id,
         )
+        complaint.dossier_id = unit.dossier_id
         session.add(referral)
         session.flush()
         ids = {
