@@ -1,6 +1,7 @@
-"""/pro/reclamations: the operator's complaints, for its manager (its advisors read them, see
-`portal.mediation.policies`). The queue by next clock, a complaint's page with its clocks,
-thread and files, the manager's actions, and a complaint received by letter, e-mail or phone.
+"""/pro/reclamations: the operator's complaints, for its manager and its correspondant médiation
+(its other advisors read them, see `portal.mediation.policies`). The queue by next clock, a
+complaint's page with its clocks, thread and files, the manager's actions, and a complaint
+received by letter, e-mail or phone.
 
 Views own the transaction; every refusal of the core is said in words on the page, with what
 was typed kept (422).
@@ -110,7 +111,7 @@ def attachment(complaint_id: int, attachment_id: int) -> Response:
 
 
 @bp.post("/<id:complaint_id>/accuse-reception")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def acknowledge(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     try:
@@ -122,7 +123,7 @@ def acknowledge(complaint_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<id:complaint_id>/reponse")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def answer(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     form = AnswerForm()
@@ -144,7 +145,7 @@ def answer(complaint_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<id:complaint_id>/message")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def message(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     form = MessageForm()
@@ -161,7 +162,7 @@ def message(complaint_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<id:complaint_id>/cloture")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def close(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     try:
