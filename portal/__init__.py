@@ -73,6 +73,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     persons = (space_views, satisfaction_views, privacy_views, esign_views, mediation_views)
     for feature in (*features, complaint_staff_views, *persons):
         feature.init_app(app)
+    from portal.mediation import correspondent_views, dialogue_views  # issue 12: médiation
+
+    for feature in (correspondent_views, dialogue_views):
+        feature.init_app(app)
     from portal import subscribers
 
     subscribers.register()  # who reacts to the domain events, in order
