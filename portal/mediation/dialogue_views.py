@@ -7,7 +7,7 @@
 - the person answers on their thread (POST /mon-espace/reclamations/<id>/message-mediateur).
 
 Each message is e-mailed to the other side (`dialogue_emails`). A refused message comes back
-on its page (422) with what was typed, through `refused_form`; the panels read the threads
+on its page (422) with what was typed, through `referral_message_form`; the panels read the threads
 through the template globals registered in `init_app`.
 """
 
@@ -111,7 +111,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(referral_thread)
     app.add_template_global(complaint_referral)
     app.add_template_global(referral_open_for)
-    app.add_template_global(referral_form)
+    app.add_template_global(referral_message_form)
 
 
 # --- Template globals (the panels' reading) ---------------------------------------------------
@@ -129,7 +129,7 @@ def referral_open_for(referral: Referral, author: str) -> bool:
     return may_write(db.session, referral, ReferralAuthor(author))
 
 
-def referral_form(thread: str, mediator: bool = False) -> MediatorMessageForm | ReplyForm:
+def referral_message_form(thread: str, mediator: bool = False) -> MediatorMessageForm | ReplyForm:
     """The refused form of this request for this thread (what was typed), or a blank one."""
     refused = g.get("referral_refused_form")
     form: MediatorMessageForm | ReplyForm
