@@ -112,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(complaint_referral)
     app.add_template_global(referral_open_for)
     app.add_template_global(referral_message_form)
+    app.add_template_global(referral_refused)
 
 
 # --- Template globals (the panels' reading) ---------------------------------------------------
@@ -131,16 +132,23 @@ def referral_open_for(referral: Referral, author: str) -> bool:
 
 def referral_message_form(thread: str, mediator: bool = False) -> MediatorMessageForm | ReplyForm:
     """The refused form of this request for this thread (what was typed), or a blank one."""
-    refused = g.get("referral_refused_form")
     form: MediatorMessageForm | ReplyForm
-    if refused is not None and g.get("referral_refused_thread") in (thread, None):
-        form = refused
+    if referral_refused(thread):
+        form = g.referral_refused_form
     elif mediator:
         form = MediatorMessageForm(formdata=None, data={"thread": thread})
     else:
         form = ReplyForm(formdata=None)
     form.text.id = f"referral-{thread}-text"
     return form
+
+
+def referral_refused(thread: str) -> bool:
+    """A message on this thread was refused in this request: its form stays, with the text."""
+    return g.get("referral_refused_form") is not None and g.get("referral_refused_thread") in (
+        thread,
+        None,
+    )
 
 
 def mediator_referral_path(referral_id: int) -> str:
