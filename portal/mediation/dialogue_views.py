@@ -79,7 +79,9 @@ def mediator_post(referral_id: int) -> Response | tuple[str, int]:
 @staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True): a manager or the correspondant
 def operator_reply(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
-    referral = latest_referral(db.session, complaint) or abort(404)
+    referral = latest_referral(db.session, complaint)
+    if referral is None:  # never referred: no thread (the page shows no form)
+        return _not_referred(url_for("mediation_staff.complaint", complaint_id=complaint.id))
     form = ReplyForm()
     if not form.validate():
         return _refused_page(lambda: staff_views.complaint(complaint.id), form, None)
@@ -94,7 +96,9 @@ def operator_reply(complaint_id: int) -> Response | tuple[str, int]:
 @bp.post("/mon-espace/reclamations/<id:complaint_id>/message-mediateur")
 def person_reply(complaint_id: int) -> Response | tuple[str, int]:
     complaint = _owned(complaint_id) or abort(404)
-    referral = latest_referral(db.session, complaint) or abort(404)
+    referral = latest_referral(db.session, complaint)
+    if referral is None:
+        return _not_referred(url_for("mediation.complaint_page", complaint_id=complaint.id))
     form = ReplyForm()
     if not form.validate():
         return _refused_page(lambda: views.complaint_page(complaint.id), form, None)
@@ -183,6 +187,11 @@ def _reply(referral: Referral, form: ReplyForm, author: ReferralAuthor) -> str |
         return refusal(error)
     db.session.commit()
     return None
+
+
+def _not_referred(page: str) -> Response:
+    flash(_("Le médiateur n'est pas saisi de cette réclamation : il n'y a pas d'échange."), "error")
+    return redirect(page, code=303)
 
 
 def _refused_page(render: object, form: ReplyForm, error: str | None) -> tuple[str, int]:

@@ -336,6 +336,13 @@ def cases(known: dict[str, str]) -> list[Case]:
             {"text": ""},
             {"complaint_id": "1"},
         ),
+        Case(
+            "mediator_messages.person_reply",
+            "POST",
+            "/mon-espace/reclamations/{complaint_id}/message-mediateur",
+            {"text": "Merci"},
+            {"complaint_id": "1"},
+        ),
         Case("satisfaction.survey", "GET", "/enquete/{token}", {}, {"token": known["survey"]}),
         Case(
             "satisfaction.survey",

@@ -335,9 +335,7 @@ def test_a_closed_referral_takes_no_message_and_strangers_get_404(
     )
     # A complaint never referred has no mediator's thread.
     lonely = complaint_of(app, people, email, clock, answered=False)
-    assert (
-        person.post(
-            f"/mon-espace/reclamations/{lonely}/message-mediateur", data={"text": "x"}
-        ).status_code
-        == 404
-    )
+    lonely_url = f"/mon-espace/reclamations/{lonely}"
+    told = person.post(f"{lonely_url}/message-mediateur", data={"text": "x"}, follow_redirects=True)
+    assert "Le médiateur n'est pas saisi de cette réclamation" in text_of(told.data)
+    assert "Vos échanges avec le médiateur" not in text_of(told.data)
