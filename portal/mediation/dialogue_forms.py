@@ -31,6 +31,13 @@ class ReplyForm(PortalForm):
 
 
 class MediatorMessageForm(ReplyForm):
+    text = TextAreaField(
+        _l("Votre message"),
+        validators=[
+            InputRequired(message=_l("Écrivez votre message.")),
+            Length(max=MAX_TEXT, message=_l("8 000 caractères au plus.")),
+        ],
+    )
     thread = SelectField(
         _l("Destinataire"),
         choices=[
