@@ -8,6 +8,8 @@ Create Date: 2026-12-07 02:50:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,16 +18,21 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
+# On SQLite, batch mode copies the table; reflecting the tables its foreign keys lead to
+# would reach beneficiary's expression index, which SQLAlchemy cannot reflect (a warning).
+_NO_FK_REFLECTION: dict[str, Any] = {"reflect_kwargs": {"resolve_fks": False}}
+
 
 def upgrade() -> None:
-    op.add_column("operator", sa.Column("mediation_correspondent_id", sa.Integer(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_operator_mediation_correspondent_id_staff_member"),
-        "operator",
-        "staff_member",
-        ["mediation_correspondent_id"],
-        ["id"],
-    )
+    # Batch mode: SQLite (the fallback of a bare run) cannot ALTER a constraint in place.
+    with op.batch_alter_table("operator", schema=None, **_NO_FK_REFLECTION) as batch_op:
+        batch_op.add_column(sa.Column("mediation_correspondent_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_operator_mediation_correspondent_id_staff_member"),
+            "staff_member",
+            ["mediation_correspondent_id"],
+            ["id"],
+        )
     op.create_table(
         "referral_message",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,9 +65,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_referral_message_referral_thread", table_name="referral_message")
     op.drop_table("referral_message")
-    op.drop_constraint(
-        op.f("fk_operator_mediation_correspondent_id_staff_member"),
-        "operator",
-        type_="foreignkey",
-    )
-    op.drop_column("operator", "mediation_correspondent_id")
+    with op.batch_alter_table("operator", schema=None, **_NO_FK_REFLECTION) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_operator_mediation_correspondent_id_staff_member"), type_="foreignkey"
+        )
+        batch_op.drop_column("mediation_correspondent_id")
