@@ -79,6 +79,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     mediator_views.init_app(app)
     complaint_letter_views.init_app(app)  # the answer letter and the person's files
     mediator_access_views.init_app(app)  # the mediator's access to a dossier (issue 12 §3)
+    from portal.mediation import correspondent_views, dialogue_views  # issue 12: médiation
+
+    for feature in (correspondent_views, dialogue_views):
+        feature.init_app(app)
     from portal import subscribers
 
     subscribers.register()  # who reacts to the domain events, in order

@@ -26,14 +26,14 @@ from portal.mediation import referrals as core
 from portal.mediation.errors import ComplaintError
 from portal.mediation.models import Complaint, Referral
 from portal.mediation.policies import complaint_or_404
-from portal.mediation.staff_views import _page as complaint_page
+from portal.mediation.staff_views import complaint_screen as complaint_page
 from portal.network.models import StaffRole
 
 bp = Blueprint("mediation_access_staff", __name__, url_prefix="/pro/reclamations")
 
 
 @bp.post("/<id:complaint_id>/acces-mediateur", endpoint="grant")
-@staff_required(StaffRole.MANAGER)
+@staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)  # the manager or the correspondant
 def grant_access(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     referral = core.open_referral(db.session, complaint)

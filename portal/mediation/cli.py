@@ -1,10 +1,12 @@
-"""`flask cep complaint-reminders`: each morning, e-mail each operator's managers the
-complaints that fall due (acknowledgements and answers due within DUE_SOON_DAYS, and overdue).
+"""`flask cep complaint-reminders`: each morning, e-mail each operator's mediation contacts —
+its correspondant médiation, or its managers when none is designated
+(`contacts.mediation_contacts`) — the complaints that fall due (acknowledgements and answers
+due within DUE_SOON_DAYS, and overdue).
 
-Idempotent, also across hosts: one e-mail per manager per day, told by its outbox topic
-(`complaint:reminders:<manager>:<day>`), checked and written under a PostgreSQL advisory lock
+Idempotent, also across hosts: one e-mail per contact per day, told by its outbox topic
+(`complaint:reminders:<member>:<day>`), checked and written under a PostgreSQL advisory lock
 held until the commit, so that two hosts running it at once send it once. Each complaint
-appears at most once a day for a manager: in that day's single e-mail.
+appears at most once a day for a contact: in that day's single e-mail.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from sqlalchemy.orm import Session
 from portal.clock import today_in_france
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
+from portal.mediation.contacts import mediation_contacts
 from portal.mediation.queue import falling_due
 from portal.mediation.staff_emails import queue_reminder, reminder_topic
-from portal.network.models import StaffMember, StaffRole
 
 # pg_advisory_xact_lock key of this job (any constant no other job uses).
 LOCK_KEY = 120_120
@@ -33,14 +35,7 @@ def send_complaint_reminders(session: Session, *, today: date) -> int:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     sent = 0
     for operator_id, items in falling_due(session, today=today).items():
-        managers = session.scalars(
-            select(StaffMember).where(
-                StaffMember.operator_id == operator_id,
-                StaffMember.role == StaffRole.MANAGER,
-                StaffMember.active.is_(True),
-            )
-        ).all()
-        for manager in managers:
+        for manager in mediation_contacts(session, operator_id):
             topic = reminder_topic(manager, today)
             if session.scalar(select(OutboxMessage.id).where(OutboxMessage.topic == topic)):
                 continue
@@ -58,7 +53,7 @@ def send_complaint_reminders(session: Session, *, today: date) -> int:
 )
 @with_appcontext
 def complaint_reminders(today_option: object) -> None:
-    """E-mail the managers the complaints that fall due (once a day each; safe to rerun)."""
+    """E-mail the correspondants (or managers) what falls due (once a day each; safe to rerun)."""
     today: date = today_option.date() if today_option else today_in_france()  # type: ignore[attr-defined]
     sent = send_complaint_reminders(db.session, today=today)
     db.session.commit()

@@ -44,6 +44,11 @@ class ComplaintErrorCode(StrEnum):
     ALREADY_GRANTED = "already_granted"
     ACCEPTANCE_REQUIRED = "acceptance_required"  # a recommendation/settlement: accepted or not
     REFERRAL_CLOSED = "referral_closed"
+    # Messages of a referral (`referral_messages`)
+    WRONG_AUTHOR = "wrong_author"  # the operator does not write on the person's thread, …
+    NO_OPERATOR_THREAD_YET = "no_operator_thread_yet"  # the referral is not admissible yet
+    NOT_CORRESPONDENT = "not_correspondent"  # neither its manager nor its correspondant
+    NOT_A_CONTACT = "not_a_contact"  # a correspondant must be an active member of the operator
 
 
 class ComplaintError(Exception):

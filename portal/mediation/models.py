@@ -236,6 +236,37 @@ class Referral(Base):
     operator: Mapped[Operator] = relationship()
 
 
+class Thread(StrEnum):
+    """The mediator writes with the person and, apart, with the operator."""
+
+    PERSON = "person"
+    OPERATOR = "operator"
+
+
+class ReferralAuthor(StrEnum):
+    MEDIATOR = "mediator"
+    PERSON = "person"
+    OPERATOR = "operator"
+
+
+class ReferralMessage(Base):
+    """One message of a referral's threads, kept as written (`referral_messages`)."""
+
+    __tablename__ = "referral_message"
+    __table_args__ = (Index("ix_referral_message_referral_thread", "referral_id", "thread", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"))
+    thread: Mapped[Thread] = mapped_column(StrEnumType(Thread, 10))
+    author: Mapped[ReferralAuthor] = mapped_column(StrEnumType(ReferralAuthor, 10))
+    author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+    referral: Mapped[Referral] = relationship()
+    author_staff: Mapped[StaffMember | None] = relationship()
+
+
 def _day(moment: datetime | None) -> date | None:
     return None if moment is None else moment.astimezone(PARIS).date()
 
@@ -251,7 +282,10 @@ __all__ = [
     "ComplaintStatus",
     "Outcome",
     "Referral",
+    "ReferralAuthor",
     "ReferralChannel",
+    "ReferralMessage",
     "ReferredBy",
     "Satisfaction",
+    "Thread",
 ]

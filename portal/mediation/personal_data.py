@@ -8,7 +8,13 @@ reporting), kept as long."""
 
 from __future__ import annotations
 
-from portal.mediation.models import Complaint, ComplaintAttachment, ComplaintMessage, Referral
+from portal.mediation.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintMessage,
+    Referral,
+    ReferralMessage,
+)
 from portal.privacy.registry import ACCOMPANIMENT, DataKind, Erasure, Subject, declare
 
 _IDENTITY = {
@@ -98,4 +104,12 @@ declare(
         "closed_at",
         "closed_by_id",
     ),
+)
+declare(
+    ReferralMessage,
+    subject=Subject.BENEFICIARY,
+    belongs_to="referral_id",
+    # The words of the person, the mediator and the operator on the person's case.
+    personal={"text": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.DELETE)},
+    other=("id", "referral_id", "thread", "author", "author_staff_id", "at"),
 )

@@ -1,10 +1,11 @@
 """Who may open and work on a complaint on the staff side.
 
 The operator's manager works on its complaints (acknowledges, answers, writes, closes,
-records a letter). The operator's advisors may read them: they meet the person and must be
-able to tell them where their complaint stands, but the answer engages the operator and is
-the manager's. Staff of another operator, the mediator (who sees only referred complaints, on
-their own screens) and France compétences get 404, never 403.
+records a letter), and so does the correspondant médiation the manager designated (CCTP 3.7,
+`portal.mediation.contacts`), even when an advisor. The operator's other advisors may read
+them: they meet the person and must be able to tell them where their complaint stands, but
+the answer engages the operator. Staff of another operator, the mediator (who sees only
+referred complaints, on their own screens) and France compétences get 404, never 403.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask import abort
 
 from portal.auth.policies import can_see_operator, current_staff
 from portal.extensions import db
+from portal.mediation.contacts import is_correspondent
 from portal.mediation.models import Complaint, ComplaintAttachment
 from portal.network.models import StaffMember, StaffRole
 
@@ -22,7 +24,11 @@ def can_read_complaint(staff: StaffMember, complaint: Complaint) -> bool:
 
 
 def can_handle_complaint(staff: StaffMember, complaint: Complaint) -> bool:
-    return staff.role == StaffRole.MANAGER and can_read_complaint(staff, complaint)
+    if not can_read_complaint(staff, complaint):
+        return False
+    return staff.role == StaffRole.MANAGER or is_correspondent(
+        db.session, staff, complaint.operator_id
+    )
 
 
 def complaint_or_404(complaint_id: int, *, handle: bool = False) -> Complaint:

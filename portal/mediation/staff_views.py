@@ -1,6 +1,7 @@
-"""/pro/reclamations: the operator's complaints, for its manager (its advisors read them, see
-`portal.mediation.policies`). The queue by next clock, a complaint's page with its clocks,
-thread and files, the manager's actions, and a complaint received by letter, e-mail or phone.
+"""/pro/reclamations: the operator's complaints, for its manager and its correspondant médiation
+(its other advisors read them, see `portal.mediation.policies`). The queue by next clock, a
+complaint's page with its clocks, thread and files, the manager's actions, and a complaint
+received by letter, e-mail or phone.
 
 Views own the transaction; every refusal of the core is said in words on the page, with what
 was typed kept (422).
@@ -65,10 +66,10 @@ def queue() -> str:
 @bp.get("/<id:complaint_id>")
 @staff_required(*OPERATOR_STAFF)
 def complaint(complaint_id: int) -> str:
-    return _page(complaint_or_404(complaint_id))
+    return complaint_screen(complaint_or_404(complaint_id))
 
 
-def _page(
+def complaint_screen(
     complaint: Complaint,
     *,
     error: str | None = None,
@@ -94,7 +95,7 @@ def _page(
 def _refused(complaint: Complaint, error: ComplaintError, **forms: Any) -> tuple[str, int]:
     db.session.rollback()
     complaint = complaint_or_404(complaint.id)
-    return _page(complaint, error=refusal(error), **forms), 422
+    return complaint_screen(complaint, error=refusal(error), **forms), 422
 
 
 def _back(complaint: Complaint, message: str) -> Response:
@@ -110,7 +111,7 @@ def attachment(complaint_id: int, attachment_id: int) -> Response:
 
 
 @bp.post("/<id:complaint_id>/accuse-reception")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def acknowledge(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     try:
@@ -122,12 +123,12 @@ def acknowledge(complaint_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<id:complaint_id>/reponse")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def answer(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     form = AnswerForm()
     if not form.validate():
-        return _page(complaint, answer_form=form), 422
+        return complaint_screen(complaint, answer_form=form), 422
     try:
         core.answer_complaint(
             db.session, complaint, by=current_staff(), answer=form.answer.data or "", now=now()
@@ -144,12 +145,12 @@ def answer(complaint_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<id:complaint_id>/message")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def message(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     form = MessageForm()
     if not form.validate():
-        return _page(complaint, message_form=form), 422
+        return complaint_screen(complaint, message_form=form), 422
     text = form.text.data or ""
     try:
         core.add_message(db.session, complaint, text=text, now=now(), by=current_staff())
@@ -161,7 +162,7 @@ def message(complaint_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<id:complaint_id>/cloture")
-@staff_required(MANAGER)
+@staff_required(*OPERATOR_STAFF)  # complaint_or_404(handle=True) decides
 def close(complaint_id: int) -> Response | tuple[str, int]:
     complaint = complaint_or_404(complaint_id, handle=True)
     try:

@@ -36,7 +36,14 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.i18n import long_date
 from portal.locator.resolve import resolve_field
-from portal.mediation import attachments, complaints, person, person_emails, referrals
+from portal.mediation import (
+    attachments,
+    complaints,
+    dialogue_emails,
+    person,
+    person_emails,
+    referrals,
+)
 from portal.mediation import person_texts as texts
 from portal.mediation.errors import ComplaintError, ComplaintErrorCode
 from portal.mediation.models import MOTIVE_LIST, Complaint
@@ -125,6 +132,7 @@ def add_message(complaint_id: int) -> Response | str | tuple[str, int]:
         return _complaint_page(complaint, message_form=form), 422
     try:
         complaints.add_message(db.session, complaint, text=form.text.data or "", now=utcnow())
+        dialogue_emails.queue_person_message_to_operator(db.session, complaint)
     except ComplaintError:  # white space only
         db.session.rollback()
         form.text.errors = [str(texts.ACTION_ERRORS[ComplaintErrorCode.EMPTY_TEXT])]
@@ -157,8 +165,11 @@ def refer(complaint_id: int) -> Response | str | tuple[str, int]:
     if not form.validate():
         return _complaint_page(complaint, referral_form=form), 422
     _act(
-        lambda: referrals.refer_to_mediator(
-            db.session, complaint, text=form.text.data, now=utcnow(), today=today_in_france()
+        lambda: dialogue_emails.queue_referral_to_operator(
+            db.session,
+            referrals.refer_to_mediator(
+                db.session, complaint, text=form.text.data, now=utcnow(), today=today_in_france()
+            ),
         ),
         _("Le médiateur de France compétences est saisi : il vous écrira."),
     )

@@ -68,6 +68,11 @@ class Operator(Base):
     # slot is free within this many days in the person's area, unless they ask for remote.
     # 0 offers remote slots alongside in-person ones from the start.
     in_person_first_days: Mapped[int] = mapped_column(SmallInteger, default=10)
+    # CCTP 3.7: « chaque Titulaire désigne un correspondant Médiation », by default its
+    # managers (`portal.mediation.contacts`). use_alter: staff_member points back here.
+    mediation_correspondent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_member.id", use_alter=True)
+    )
 
     sites: Mapped[list[Site]] = relationship(back_populates="operator", order_by="Site.name")
 
@@ -190,7 +195,7 @@ class StaffMember(Base):
     # every open session of this person.
     session_version: Mapped[int] = mapped_column(default=1)
 
-    operator: Mapped[Operator | None] = relationship()
+    operator: Mapped[Operator | None] = relationship(foreign_keys=[operator_id])
     sites: Mapped[list[Site]] = relationship(secondary=advisor_site, order_by="Site.name")
 
     # The four attributes Flask-Login expects of a user, without importing Flask here.

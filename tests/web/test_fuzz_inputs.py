@@ -350,6 +350,12 @@ def cases(known: dict[str, str]) -> list[Case]:
             {},
             {"complaint_id": "1", "attachment_id": "1"},
         ),
+            "mediator_messages.person_reply",
+            "POST",
+            "/mon-espace/reclamations/{complaint_id}/message-mediateur",
+            {"text": "Merci"},
+            {"complaint_id": "1"},
+        ),
         Case("satisfaction.survey", "GET", "/enquete/{token}", {}, {"token": known["survey"]}),
         Case(
             "satisfaction.survey",
