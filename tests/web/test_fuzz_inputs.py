@@ -350,6 +350,7 @@ def cases(known: dict[str, str]) -> list[Case]:
             {},
             {"complaint_id": "1", "attachment_id": "1"},
         ),
+        Case(
             "mediator_messages.person_reply",
             "POST",
             "/mon-espace/reclamations/{complaint_id}/message-mediateur",
