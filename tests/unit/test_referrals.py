@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.mediation.complaints import answer_complaint, state_satisfaction
 from portal.mediation.errors import ComplaintError, ComplaintErrorCode
-from portal.mediation.indicators import referral_shares
+from portal.reporting.complaints import referral_shares
 from portal.mediation.models import (
     Admissible,
     Complaint,
