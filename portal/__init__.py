@@ -63,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.mediation import staff_views as complaint_staff_views
     from portal.mediation import views as mediation_views
     from portal.privacy import views as privacy_views
+    from portal.reporting import views as reporting_views
     from portal.satisfaction import views as satisfaction_views
 
     app.register_blueprint(i18n.bp)
@@ -73,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     persons = (space_views, satisfaction_views, privacy_views, esign_views, mediation_views)
     for feature in (*features, complaint_staff_views, *persons):
         feature.init_app(app)
+    reporting_views.init_app(app)
     from portal import subscribers
 
     subscribers.register()  # who reacts to the domain events, in order

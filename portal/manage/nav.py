@@ -9,6 +9,8 @@ from portal.network.models import StaffRole
 ADVISOR = (StaffRole.ADVISOR,)
 MANAGER = (StaffRole.MANAGER,)
 OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
+# The mediator and France compétences: every lot, aggregated figures only.
+NATIONAL = (StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
 
 STAFF_NAV = (
     ("manage.home", _l("Accueil"), OPERATOR_STAFF),
@@ -20,8 +22,11 @@ STAFF_NAV = (
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
     ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
     ("satisfaction.indicator", _l("Satisfaction et réengagements"), MANAGER),
+    ("reporting.complaints_indicator", _l("Réclamations et médiateur (8.7)"), MANAGER),
     ("livrables.directory", _l("Annuaire des prestataires"), OPERATOR_STAFF),
     ("advisor.purchase_orders", _l("Bons de commande"), MANAGER),
     ("manage.failed_mail", _l("Envois en échec"), MANAGER),
     ("manage.privacy", _l("Données personnelles"), MANAGER),
+    ("reporting.mediation", _l("Rapport annuel du médiateur"), NATIONAL),
+    ("reporting.national_complaints", _l("Réclamations, tous les lots (8.7)"), NATIONAL),
 )

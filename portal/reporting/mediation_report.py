@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import ColumnExpressionArgument
 
 from portal.clock import PARIS
 from portal.mediation.models import Admissible, Complaint, Outcome, Referral
@@ -85,17 +87,19 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
 
 
-def _paris_day(moment: ColumnElement[datetime]) -> ColumnElement[date]:
+def _paris_day(moment: ColumnExpressionArgument[datetime | None]) -> ColumnElement[date]:
     return cast(func.timezone("Europe/Paris", moment), Date)
 
 
-def _days(start: ColumnElement[date], end: ColumnElement[datetime]) -> ColumnElement[int]:
+def _days(
+    start: ColumnExpressionArgument[date], end: ColumnExpressionArgument[datetime | None]
+) -> ColumnElement[int]:
     # date − date is a number of days in PostgreSQL.
     return cast(_paris_day(end) - start, Integer)
 
 
-def _delay_columns(days: ColumnElement[int], limit: int | None) -> list[ColumnElement[object]]:
-    columns: list[ColumnElement[object]] = [
+def _delay_columns(days: ColumnElement[int], limit: int | None) -> list[ColumnElement[Any]]:
+    columns: list[ColumnElement[Any]] = [
         func.count(days),
         func.percentile_cont(0.5).within_group(days),
         func.avg(days),
@@ -106,16 +110,16 @@ def _delay_columns(days: ColumnElement[int], limit: int | None) -> list[ColumnEl
     return columns
 
 
-def _delay(row: tuple[object, ...], total: int, limit: int | None) -> DelayFigures:
+def _delay(row: tuple[Any, ...], total: int, limit: int | None) -> DelayFigures:
     count, median, mean, longest = int(row[0] or 0), row[1], row[2], row[3]
     return DelayFigures(
         count=count,
         waiting=total - count,
-        median=None if median is None else float(median),  # type: ignore[arg-type]
-        mean=None if mean is None else float(mean),  # type: ignore[arg-type]
-        max=None if longest is None else int(longest),  # type: ignore[call-overload]
+        median=None if median is None else float(median),
+        mean=None if mean is None else float(mean),
+        max=None if longest is None else int(longest),
         limit=limit,
-        within=None if limit is None else int(row[4] or 0),  # type: ignore[call-overload]
+        within=None if limit is None else int(row[4] or 0),
     )
 
 
@@ -149,7 +153,7 @@ def mediation_report(
             .order_by(func.count().desc(), reason)
         )
     ]
-    motives = [
+    motives: list[tuple[str | None, int]] = [
         (code, int(n))
         for code, n in session.execute(
             select(Complaint.motive, func.count())
