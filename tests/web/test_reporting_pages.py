@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.mediation.complaints import acknowledge_complaint, answer_complaint
-from portal.mediation.models import Complaint, Outcome, ReferralChannel
+from portal.mediation.models import Complaint, Outcome, Referral, ReferralChannel
 from portal.mediation.referrals import decide_admissibility, record_outcome, record_referral
 from portal.network.models import Operator, StaffMember, StaffRole
 from tests.conftest import FrozenClock
@@ -56,7 +56,7 @@ def _complaint(
     return made
 
 
-def _referral(mediator: StaffMember, made: Complaint, on: datetime) -> object:
+def _referral(mediator: StaffMember, made: Complaint, on: datetime) -> Referral:
     return record_referral(
         db.session,
         by=mediator,
@@ -84,7 +84,7 @@ def people(app: Flask) -> People:
         refused = _referral(mediator, first, at(date(YEAR, 4, 1)))
         decide_admissibility(
             db.session,
-            refused,  # type: ignore[arg-type]
+            refused,
             by=mediator,
             admissible=False,
             reason="Pas de réclamation préalable écrite",
@@ -98,11 +98,11 @@ def people(app: Flask) -> People:
             by=mediator,
             admissible=True,
             reason=None,
-            now=at(date(YEAR, 5, 2)),  # type: ignore[arg-type]
+            now=at(date(YEAR, 5, 2)),
         )
         record_outcome(
             db.session,
-            heard,  # type: ignore[arg-type]
+            heard,
             by=mediator,
             outcome=Outcome.RECOMMENDATION,
             accepted=True,
