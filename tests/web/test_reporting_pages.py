@@ -5,6 +5,7 @@ may open each."""
 from __future__ import annotations
 
 import html as htmllib
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -251,3 +252,24 @@ def test_each_role_opens_only_its_reports(
     for url in (REPORT, CSV, INDICATOR, NATIONAL):
         expected = 200 if url in allowed else 404
         assert client.get(url).status_code == expected, url
+
+
+def test_the_pages_have_one_title_ordered_headings_and_captioned_tables(
+    client: FlaskClient, people: People, clock: FrozenClock
+) -> None:
+    """An axe-like check: one h1, no heading level skipped, every table captioned and its
+    headers scoped, every chart an image with its title."""
+    pages = [
+        (people.mediator, f"{REPORT}?year={YEAR}"),
+        (people.mediator, NATIONAL),
+        (people.manager, INDICATOR),
+    ]
+    for email, url in pages:
+        body = as_(client, email).get(url).data.decode()
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", body)]
+        assert levels.count(1) == 1 and levels[0] == 1, url
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (url, levels)
+        assert body.count("<table") == body.count("<caption") > 0, url
+        assert len(re.findall(r"<th\b(?![^>]*scope=)[^>]*>", body)) == 0, url
+        charts = re.findall(r'<svg class="chart"[^>]*>', body)
+        assert all('role="img"' in c and "aria-labelledby=" in c for c in charts), url
