@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 640
-LABEL_WIDTH = 240
-VALUE_WIDTH = 64
-BAR_HEIGHT = 22
-GAP = 8
+VALUE_WIDTH = 72  # room after the longest bar for its value
+LABEL_HEIGHT = 20  # each label sits on its own line above its bar: never clipped
+BAR_HEIGHT = 18
+GAP = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,9 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
     """An SVG of one bar per row, scaled to the largest value; `chart_id` makes the ids of
     its title unique on the page."""
     title_id = f"{chart_id}-title"
-    height = max(len(bars), 1) * (BAR_HEIGHT + GAP) + GAP
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    step = LABEL_HEIGHT + BAR_HEIGHT + GAP
+    height = max(len(bars), 1) * step
+    room = WIDTH - VALUE_WIDTH
     largest = max((b.value for b in bars), default=0) or 1
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" role="img" '
@@ -41,22 +42,22 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
         f'<title id="{escape(title_id)}">{escape(title)}</title>',
     ]
     for index, bar in enumerate(bars):
-        y = GAP + index * (BAR_HEIGHT + GAP)
-        middle = y + BAR_HEIGHT / 2
+        y = index * step
+        bar_y = y + LABEL_HEIGHT
         length = round(room * max(bar.value, 0) / largest, 1)
         parts.append(
-            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{middle}" '
-            f'text-anchor="end" dominant-baseline="middle">{escape(_shorten(bar.label))}</text>'
-            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{length}" '
+            f'<text class="chart-label" x="0" y="{y + LABEL_HEIGHT - 5}">'
+            f"{escape(_shorten(bar.label))}</text>"
+            f'<rect class="chart-bar" x="0" y="{bar_y}" width="{length}" '
             f'height="{BAR_HEIGHT}"></rect>'
-            f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{middle}" '
-            f'dominant-baseline="middle">{escape(bar.shown)}</text>'
+            f'<text class="chart-value" x="{length + 6}" y="{bar_y + BAR_HEIGHT - 4}">'
+            f"{escape(bar.shown)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (our own SVG; every text in it is escaped)
 
 
-def _shorten(label: str, limit: int = 34) -> str:
+def _shorten(label: str, limit: int = 72) -> str:
     """A long label (a reason typed by the mediator) is cut in the chart; the table keeps it
     whole."""
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
