@@ -22,11 +22,15 @@ class ReportForm(PortalForm):
     lot = SelectField(_l("Lot"), choices=[], validate_choice=False)
 
     def __init__(
-        self, *args: object, last_year: int, lots: list[tuple[str, str]], **kwargs: object
+        self,
+        *args: object,
+        last_year: int = FIRST_REPORT_YEAR,
+        lots: list[tuple[str, str]] | None = None,
+        **kwargs: object,
     ):
         super().__init__(*args, **kwargs)
         self.last_year = last_year
-        self.lot.choices = [("", _("Tous les lots")), *lots]
+        self.lot.choices = [("", _("Tous les lots")), *(lots or [])]
 
     def validate_year(self, field: StringField) -> None:
         typed = (field.data or "").strip()
@@ -67,9 +71,11 @@ class SemesterForm(PortalForm):
 
     until = SelectField(_l("Jusqu'au semestre"), choices=[], validate_choice=False)
 
-    def __init__(self, *args: object, semesters: list[tuple[str, str]], **kwargs: object):
+    def __init__(
+        self, *args: object, semesters: list[tuple[str, str]] | None = None, **kwargs: object
+    ):
         super().__init__(*args, **kwargs)
-        self.until.choices = semesters
+        self.until.choices = semesters or []
 
     def validate_until(self, field: SelectField) -> None:
         if field.data not in {value for value, _label in self.until.choices}:

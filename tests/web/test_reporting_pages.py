@@ -24,7 +24,7 @@ from tests.conftest import FrozenClock
 from tests.mediation_data import at, letter
 from tests.workspace_data import operator, sign_in, staff
 
-YEAR = 2022  # the other tests work around today: this year is ours
+YEAR = 2022  # the other tests work around today: this year is ours (2021 for its eve)
 REPORT = "/pro/rapports/mediation"
 CSV = "/pro/rapports/mediation.csv"
 INDICATOR = "/pro/indicateurs/reclamations"
@@ -73,33 +73,32 @@ def _referral(mediator: StaffMember, made: Complaint, on: datetime) -> Referral:
     )
 
 
-@pytest.fixture(scope="module")
-def people(app: Flask) -> People:
-    """Lot 16: two complaints of YEAR referred (one not admissible, one settled by an accepted
+def seed(app: Flask, year: int) -> People:
+    """Lot 16: two complaints of `year` referred (one not admissible, one settled by an accepted
     recommendation) and one of the year before; lot 10: one referred complaint, pending."""
     with app.app_context():
         mediator = staff(db.session, role=StaffRole.MEDIATOR)
         manager = staff(db.session, "16", StaffRole.MANAGER)
         foreign_manager = staff(db.session, "10", StaffRole.MANAGER)
-        first = _complaint(manager, date(YEAR, 2, 1), "accueil", 3, 20)
-        refused = _referral(mediator, first, at(date(YEAR, 4, 1)))
+        first = _complaint(manager, date(year, 2, 1), "accueil", 3, 20)
+        refused = _referral(mediator, first, at(date(year, 4, 1)))
         decide_admissibility(
             db.session,
             refused,
             by=mediator,
             admissible=False,
             reason="Pas de réclamation préalable écrite",
-            now=at(date(YEAR, 4, 2)),
+            now=at(date(year, 4, 2)),
         )
-        second = _complaint(manager, date(YEAR, 3, 1), "delai_rendez_vous", 9, None)
-        heard = _referral(mediator, second, at(date(YEAR, 5, 1)))
+        second = _complaint(manager, date(year, 3, 1), "delai_rendez_vous", 9, None)
+        heard = _referral(mediator, second, at(date(year, 5, 1)))
         decide_admissibility(
             db.session,
             heard,
             by=mediator,
             admissible=True,
             reason=None,
-            now=at(date(YEAR, 5, 2)),
+            now=at(date(year, 5, 2)),
         )
         record_outcome(
             db.session,
@@ -107,11 +106,11 @@ def people(app: Flask) -> People:
             by=mediator,
             outcome=Outcome.RECOMMENDATION,
             accepted=True,
-            now=at(date(YEAR, 5, 31)),
+            now=at(date(year, 5, 31)),
         )
-        _complaint(manager, date(YEAR - 1, 12, 20), "accueil", 1, 2)
-        other = _complaint(foreign_manager, date(YEAR, 1, 10), "livrable", 2, None)
-        _referral(mediator, other, at(date(YEAR, 2, 20)))
+        _complaint(manager, date(year - 1, 12, 20), "accueil", 1, 2)
+        other = _complaint(foreign_manager, date(year, 1, 10), "livrable", 2, None)
+        _referral(mediator, other, at(date(year, 2, 20)))
         lot16 = operator(db.session, "16")
         found = People(
             mediator=mediator.email,
@@ -123,6 +122,11 @@ def people(app: Flask) -> People:
         )
         db.session.commit()
     return found
+
+
+@pytest.fixture(scope="module")
+def people(app: Flask) -> People:
+    return seed(app, YEAR)
 
 
 def as_(client: FlaskClient, email: str) -> FlaskClient:
