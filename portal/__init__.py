@@ -66,6 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.mediation import staff_views as complaint_staff_views
     from portal.mediation import views as mediation_views
     from portal.privacy import views as privacy_views
+    from portal.reporting import views as reporting_views
     from portal.satisfaction import views as satisfaction_views
 
     app.register_blueprint(i18n.bp)
@@ -76,12 +77,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     persons = (space_views, satisfaction_views, privacy_views, esign_views, mediation_views)
     for feature in (*features, complaint_staff_views, *persons):
         feature.init_app(app)
-    mediator_views.init_app(app)
-    complaint_letter_views.init_app(app)  # the answer letter and the person's files
-    mediator_access_views.init_app(app)  # the mediator's access to a dossier (issue 12 §3)
-    from portal.mediation import correspondent_views, dialogue_views  # issue 12: médiation
+    # Issue 12: the mediator's workspace, the letters and files, the dossier's access, the
+    # correspondant médiation and the referral's threads, the reports.
+    from portal.mediation import correspondent_views, dialogue_views
 
-    for feature in (correspondent_views, dialogue_views):
+    mediation_features = (mediator_views, complaint_letter_views, mediator_access_views)
+    for feature in (*mediation_features, correspondent_views, dialogue_views, reporting_views):
         feature.init_app(app)
     from portal import subscribers
 

@@ -10,9 +10,11 @@ ADVISOR = (StaffRole.ADVISOR,)
 MANAGER = (StaffRole.MANAGER,)
 OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
 MEDIATOR = (StaffRole.MEDIATOR,)
+# The mediator and France compétences: every lot, aggregated figures only.
+NATIONAL = (StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
 
 STAFF_NAV = (
-    ("manage.home", _l("Accueil"), (*OPERATOR_STAFF, *MEDIATOR)),
+    ("manage.home", _l("Accueil"), (*OPERATOR_STAFF, *NATIONAL)),
     ("advisor.home", _l("Mes dossiers"), ADVISOR),
     ("manage.my_appointments", _l("Mes rendez-vous"), OPERATOR_STAFF),
     ("manage.waiting", _l("Demandes en attente"), OPERATOR_STAFF),
@@ -21,6 +23,7 @@ STAFF_NAV = (
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
     ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
     ("satisfaction.indicator", _l("Satisfaction et réengagements"), MANAGER),
+    ("reporting.complaints_indicator", _l("Réclamations et médiateur (8.7)"), MANAGER),
     ("livrables.directory", _l("Annuaire des prestataires"), OPERATOR_STAFF),
     ("advisor.purchase_orders", _l("Bons de commande"), MANAGER),
     ("manage.failed_mail", _l("Envois en échec"), MANAGER),
@@ -28,4 +31,6 @@ STAFF_NAV = (
     # The mediator of France compétences (CCTP 3.7): every lot, only what was referred.
     ("mediator.queue", _l("Saisines"), MEDIATOR),
     ("mediator.record", _l("Enregistrer une saisine"), MEDIATOR),
+    ("reporting.mediation", _l("Rapport annuel du médiateur"), NATIONAL),
+    ("reporting.national_complaints", _l("Réclamations, tous les lots (8.7)"), NATIONAL),
 )

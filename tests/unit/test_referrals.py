@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from portal.mediation.complaints import answer_complaint, state_satisfaction
 from portal.mediation.errors import ComplaintError, ComplaintErrorCode
-from portal.mediation.indicators import referral_shares
 from portal.mediation.models import (
     Admissible,
     Complaint,
@@ -29,6 +28,7 @@ from portal.mediation.referrals import (
 )
 from portal.mediation.rules import AllowedBecause, RefusalReason, referral_admissibility
 from portal.network.models import StaffMember, StaffRole
+from portal.reporting.complaints import referral_shares
 from portal.satisfaction.indicators import Semester
 from tests.mediation_data import at, letter
 from tests.workspace_data import operator, staff

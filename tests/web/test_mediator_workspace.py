@@ -318,13 +318,14 @@ def test_the_mediators_home_counts_the_referrals(
     client = sign_in(app.test_client(), people.mediator)
     page = text_of(client.get("/pro/").data)
     assert "recevabilité est à décider" in page
-    assert "Les écrans de votre rôle arrivent" not in page
+    assert "France compétences : les chiffres de tous les lots" not in page
     with app.app_context():
         fc = staff(db.session, role=StaffRole.FRANCE_COMPETENCES).email
         db.session.commit()
     other = text_of(sign_in(app.test_client(), fc).get("/pro/").data)
-    assert "Les écrans de votre rôle arrivent" in other
+    assert "France compétences : les chiffres de tous les lots" in other
     assert "recevabilité" not in other
+    assert "Rapport annuel du médiateur" in other  # the national screens it may open
 
 
 def test_the_demo_gives_the_mediator_a_referral_on_lot_16_once(app: Flask) -> None:
