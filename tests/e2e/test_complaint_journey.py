@@ -92,10 +92,12 @@ def person_signs_in(page: Page, live_server: str, email: str) -> None:
 def referred_share(page: Page, live_server: str) -> int:
     """The manager's 8.7 page: complaints of the current semester followed by a referral."""
     page.goto(live_server + "/pro/indicateurs/reclamations")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("8.7")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Réclamations suivies d'une saisine du médiateur"
+    )
     visit(page, "7-indicator")
-    cell = page.get_by_test_id("referred-current")
-    return int(cell.inner_text().strip())
+    current = page.get_by_role("row").filter(has_text="(en cours)")
+    return int(current.get_by_role("cell").nth(1).inner_text().strip())
 
 
 def test_a_complaint_goes_from_the_space_to_the_mediators_recommendation(
@@ -133,7 +135,7 @@ def test_a_complaint_goes_from_the_space_to_the_mediators_recommendation(
     # 2. The manager answers it from the operator's queue.
     manager.goto(live_server + "/pro/reclamations")
     visit(manager, "2-queue")
-    manager.get_by_role("link", name=re.compile(rf"n° {number.group(1)}\b")).first.click()
+    manager.get_by_role("link", name=re.compile(rf"N° {number.group(1)}\b")).first.click()
     visit(manager, "2-complaint")
     manager.get_by_label("Votre réponse").fill(
         "Nous vous prions de nous excuser : un conseiller vous rappelle cette semaine."
