@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     Optional,
@@ -17,11 +16,12 @@ from wtforms.validators import (
 from portal.forms import YES_NO, PortalForm
 from portal.mediation.mediator_text import CHANNEL_LABELS, OUTCOME_LABELS
 from portal.mediation.models import Outcome, ReferralChannel
+from portal.mediation.staff_forms import IdentityForm
 
 TEXT_MAX = 10_000
 
 
-class RecordReferralForm(PortalForm):
+class RecordReferralForm(IdentityForm):
     class Meta:
         csrf = False  # CSRFProtect checks every POST
 
@@ -43,28 +43,6 @@ class RecordReferralForm(PortalForm):
         _l("Opérateur concerné"),
         choices=[],
         validators=[InputRequired(message=_l("Choisissez l'opérateur concerné."))],
-    )
-    last_name = StringField(
-        _l("Nom"),
-        validators=[DataRequired(message=_l("Indiquez le nom de la personne.")), Length(max=100)],
-    )
-    first_name = StringField(
-        _l("Prénom"),
-        validators=[
-            DataRequired(message=_l("Indiquez le prénom de la personne.")),
-            Length(max=100),
-        ],
-    )
-    email = StringField(
-        _l("Adresse e-mail (facultatif)"),
-        validators=[
-            Optional(),
-            Length(max=200),
-            Regexp(
-                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                message=_l("Indiquez une adresse e-mail complète, par exemple nom@exemple.fr."),
-            ),
-        ],
     )
     text = TextAreaField(
         _l("La saisine"),

@@ -21,24 +21,10 @@ CHANNEL_LABELS = {
 TEXT_MAX = 10_000
 
 
-class RecordForm(PortalForm):
-    class Meta:
-        csrf = False  # CSRFProtect checks every POST
+class IdentityForm(PortalForm):
+    """Who wrote, as a letter gives it: the name, and an address to answer to if any (a
+    complaint recorded by staff, a referral recorded by the mediator)."""
 
-    channel = SelectField(
-        _l("Reçue"),
-        choices=[
-            SelectChoice(channel.value, CHANNEL_LABELS[channel])
-            for channel in (Channel.LETTER, Channel.EMAIL, Channel.PHONE)
-        ],
-        validators=[InputRequired(message=_l("Indiquez comment la réclamation est arrivée."))],
-    )
-    received_on = DateField(
-        _l("Date de réception"),
-        validators=[
-            InputRequired(message=_l("Indiquez la date de réception, par exemple 02/03/2026."))
-        ],
-    )
     last_name = StringField(
         _l("Nom"),
         validators=[DataRequired(message=_l("Indiquez le nom de la personne.")), Length(max=100)],
@@ -59,6 +45,26 @@ class RecordForm(PortalForm):
                 r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                 message=_l("Indiquez une adresse e-mail complète, par exemple nom@exemple.fr."),
             ),
+        ],
+    )
+
+
+class RecordForm(IdentityForm):
+    class Meta:
+        csrf = False  # CSRFProtect checks every POST
+
+    channel = SelectField(
+        _l("Reçue"),
+        choices=[
+            SelectChoice(channel.value, CHANNEL_LABELS[channel])
+            for channel in (Channel.LETTER, Channel.EMAIL, Channel.PHONE)
+        ],
+        validators=[InputRequired(message=_l("Indiquez comment la réclamation est arrivée."))],
+    )
+    received_on = DateField(
+        _l("Date de réception"),
+        validators=[
+            InputRequired(message=_l("Indiquez la date de réception, par exemple 02/03/2026."))
         ],
     )
     phone = StringField(_l("Téléphone (facultatif)"), validators=[Optional(), Length(max=30)])
@@ -103,4 +109,10 @@ class MessageForm(PortalForm):
     )
 
 
-__all__ = ["CHANNEL_LABELS", "AnswerForm", "MessageForm", "RecordForm"]
+__all__ = [
+    "CHANNEL_LABELS",
+    "AnswerForm",
+    "IdentityForm",
+    "MessageForm",
+    "RecordForm",
+]
