@@ -1,6 +1,7 @@
 """The mediator's annual report (CCTP 3.7): for a year, over every lot or one, the referrals,
 their admissibility with the reasons given, the motives of the complaints behind them, the
-delays of the operators and of the mediator, and the outcomes.
+delays of the operators and of the mediator, and the outcomes. Portable SQL (PostgreSQL and
+the embedded SQLite): the delays are computed from the year's rows.
 
 What belongs to the year:
 - a referral, by the day it reached the mediator (`referred_at`, in France): its
@@ -16,14 +17,13 @@ whatever the year's size.
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.expression import ColumnExpressionArgument
 
 from portal.clock import PARIS
 from portal.mediation.models import Admissible, Complaint, Outcome, Referral
@@ -87,39 +87,20 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
 
 
-def _paris_day(moment: ColumnExpressionArgument[datetime | None]) -> ColumnElement[date]:
-    return cast(func.timezone("Europe/Paris", moment), Date)
+def _days_between(start: date, end: datetime) -> int:
+    """Calendar days from a day to a moment, on France's calendar."""
+    return (end.astimezone(PARIS).date() - start).days
 
 
-def _days(
-    start: ColumnExpressionArgument[date], end: ColumnExpressionArgument[datetime | None]
-) -> ColumnElement[int]:
-    # date − date is a number of days in PostgreSQL.
-    return cast(_paris_day(end) - start, Integer)
-
-
-def _delay_columns(days: ColumnElement[int], limit: int | None) -> list[ColumnElement[Any]]:
-    columns: list[ColumnElement[Any]] = [
-        func.count(days),
-        func.percentile_cont(0.5).within_group(days),
-        func.avg(days),
-        func.max(days),
-    ]
-    if limit is not None:
-        columns.append(func.count(case((days <= limit, 1))))
-    return columns
-
-
-def _delay(row: tuple[Any, ...], total: int, limit: int | None) -> DelayFigures:
-    count, median, mean, longest = int(row[0] or 0), row[1], row[2], row[3]
+def _delay(days: list[int], total: int, limit: int | None) -> DelayFigures:
     return DelayFigures(
-        count=count,
-        waiting=total - count,
-        median=None if median is None else float(median),
-        mean=None if mean is None else float(mean),
-        max=None if longest is None else int(longest),
+        count=len(days),
+        waiting=total - len(days),
+        median=float(statistics.median(days)) if days else None,
+        mean=statistics.fmean(days) if days else None,
+        max=max(days) if days else None,
         limit=limit,
-        within=None if limit is None else int(row[4] or 0),
+        within=None if limit is None else sum(1 for n in days if n <= limit),
     )
 
 
@@ -143,16 +124,16 @@ def mediation_report(
     def admitted(state: Admissible) -> int:
         return sum(n for (a, _, _), n in counts.items() if a == state)
 
-    reason = func.btrim(func.coalesce(Referral.admissibility_reason, ""))
-    reasons = [
-        (str(text), int(n))
-        for text, n in session.execute(
-            select(reason, func.count())
-            .where(in_year, Referral.admissible == Admissible.NO)
-            .group_by(reason)
-            .order_by(func.count().desc(), reason)
+    # Identical reasons (spaces aside) are grouped; the most given first.
+    grouped = Counter(
+        (text or "").strip()
+        for text in session.scalars(
+            select(Referral.admissibility_reason).where(
+                in_year, Referral.admissible == Admissible.NO
+            )
         )
-    ]
+    )
+    reasons = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
     motives: list[tuple[str | None, int]] = [
         (code, int(n))
         for code, n in session.execute(
@@ -168,23 +149,25 @@ def mediation_report(
     received = and_(Complaint.received_on >= date(year, 1, 1), Complaint.received_on < end.date())
     if operator_id is not None:
         received = and_(received, Complaint.operator_id == operator_id)
-    ack_days = _days(Complaint.received_on, Complaint.acknowledged_at)
-    answer_days = _days(Complaint.received_on, Complaint.answered_at)
-    ack_limit, answer_limit = COMPLAINT_ACKNOWLEDGEMENT_DAYS, COMPLAINT_ANSWER_DAYS
-    row = session.execute(
-        select(
-            func.count(),
-            *_delay_columns(ack_days, ack_limit),
-            *_delay_columns(answer_days, answer_limit),
-        ).where(received)
-    ).one()
-    complaints = int(row[0])
-
-    decided = Referral.outcome.is_not(None)
-    outcome_days = _days(_paris_day(Referral.referred_at), Referral.closed_at)
-    outcome_row = session.execute(
-        select(*_delay_columns(case((decided, outcome_days)), None)).where(in_year)
-    ).one()
+    # A year of complaints is a few thousand rows at most: the delays are computed here, the
+    # same on PostgreSQL and SQLite.
+    rows = session.execute(
+        select(Complaint.received_on, Complaint.acknowledged_at, Complaint.answered_at).where(
+            received
+        )
+    ).all()
+    complaints = len(rows)
+    ack_days = [_days_between(day, at) for day, at, _ in rows if at is not None]
+    answer_days = [_days_between(day, at) for day, _, at in rows if at is not None]
+    outcome_days = [
+        _days_between(referred_at.astimezone(PARIS).date(), closed_at)
+        for referred_at, closed_at in session.execute(
+            select(Referral.referred_at, Referral.closed_at).where(
+                in_year, Referral.outcome.is_not(None)
+            )
+        )
+        if closed_at is not None  # an outcome closes the referral: always set
+    ]
     admissible = admitted(Admissible.YES)
 
     return MediationReport(
@@ -197,9 +180,9 @@ def mediation_report(
         reasons=reasons,
         motives=motives,
         complaints=complaints,
-        acknowledgement=_delay(tuple(row[1:6]), complaints, ack_limit),
-        answer=_delay(tuple(row[6:11]), complaints, answer_limit),
-        outcome_delay=_delay(tuple(outcome_row), admissible, None),
+        acknowledgement=_delay(ack_days, complaints, COMPLAINT_ACKNOWLEDGEMENT_DAYS),
+        answer=_delay(answer_days, complaints, COMPLAINT_ANSWER_DAYS),
+        outcome_delay=_delay(outcome_days, admissible, None),
         outcomes=[
             OutcomeFigures(
                 outcome,

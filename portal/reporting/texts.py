@@ -60,7 +60,7 @@ class Table:
 
 OUTCOME_LABELS: dict[Outcome, Callable[[], str]] = {
     Outcome.RECOMMENDATION: lambda: _("Recommandation"),
-    Outcome.SETTLEMENT: lambda: _("Accord amiable"),
+    Outcome.SETTLEMENT: lambda: _("Transaction"),
     Outcome.NONE: lambda: _("Sans suite"),
 }
 
