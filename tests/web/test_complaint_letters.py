@@ -150,6 +150,9 @@ def test_the_person_does_not_change_their_word_while_the_mediator_works(
     client.post(f"{url}/mediateur", data={"text": "Aidez-moi."})
     refused = client.post(f"{url}/satisfaction", data={"satisfied": "yes"}, follow_redirects=True)
     assert "votre avis sur la réponse ne peut plus changer" in text_of(refused.data)
+    page = text_of(client.get(url).data)
+    assert "ne peut plus changer pendant son examen" in page  # said, not offered
+    assert "Cette réponse me satisfait" not in page
     with app.app_context():
         assert db.session.get_one(Complaint, complaint_id).satisfied == Satisfaction.NO
 
