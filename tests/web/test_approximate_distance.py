@@ -7,15 +7,19 @@ has its own town hall.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
+import uuid
 
 from flask.testing import FlaskClient
 
 from portal.geo.gazetteer import get_gazetteer
 
+ANSWERS = {"situation": "salarie_prive", "cadre": "0", "age": "41", "rqth": "0", "suivi": "0"}
+
 
 def text_of(html: bytes) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html.decode()).split())
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html.decode())).split())
 
 
 def test_the_fixture_communes_are_what_this_test_assumes() -> None:
@@ -43,6 +47,15 @@ def test_nearby_sites_of_a_commune_with_its_own_position_give_the_distance(
     assert re.search(r"\d+,\d km à vol d'oiseau", page)
     # Buxeuil is about 50 km from Poitiers, no longer 5.5 km.
     assert "CEP Poitiers 5,5 km" not in page
+
+
+def test_the_front_door_answer_says_distance_approximative(client: FlaskClient) -> None:
+    form = {"home": "Celles (15170)", "key": uuid.uuid4().hex, **ANSWERS}
+    assert client.post("/", data=form).status_code == 303
+    page = text_of(client.get("/resultat").data)
+    assert "Près de chez vous : Celles (15170)" in page
+    assert "Distance approximative" in page
+    assert not re.search(r"\d+,\d km à vol d'oiseau", page)
 
 
 def test_the_api_flags_approximate_distances(client: FlaskClient) -> None:
