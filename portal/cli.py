@@ -63,9 +63,10 @@ def init_app(app: Flask) -> None:
     from portal.esign import cli as esign_cli
     from portal.mail import cli as mail_cli
     from portal.mediation import cli as mediation_cli
+    from portal.network import cli as network_cli
     from portal.privacy import cli as privacy_cli
 
     features = (advisor_cli, auth_cli, booking_cli, esign_cli, mail_cli, mediation_cli)
-    for feature in (*features, privacy_cli):
+    for feature in (*features, privacy_cli, network_cli):
         feature.register(cep)
     app.cli.add_command(cep)

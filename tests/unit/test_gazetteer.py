@@ -38,7 +38,7 @@ LOT_REGIONS = {"11", "84", "32", "75", "44", "76", "93", "52", "28", "53", "27",
     "03",
     "06",
 }
-SOURCES = {"geonames", "deleguees", "postal", "departement"}
+SOURCES = {"mairie", "contour", "geonames", "deleguees", "postal", "departement"}
 
 
 @pytest.fixture(scope="module")
