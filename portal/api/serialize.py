@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from portal.geo.gazetteer import Commune
-from portal.locator.services import Competence, NearbySite
+from portal.locator.services import Competence, NearbySiteView
 from portal.network.hours import meets_extended_hours_rule, week_schedule
-from portal.network.models import Operator
+from portal.network.snapshot import OperatorView
 from portal.network.territory import lot_for_region
 
 
-def operator_json(operator: Operator | None) -> dict[str, Any] | None:
+def operator_json(operator: OperatorView | None) -> dict[str, Any] | None:
     if operator is None:
         return None
     return {
@@ -25,7 +25,7 @@ def operator_json(operator: Operator | None) -> dict[str, Any] | None:
     }
 
 
-def site_json(nearby: NearbySite) -> dict[str, Any]:
+def site_json(nearby: NearbySiteView) -> dict[str, Any]:
     site = nearby.site
     return {
         "id": site.id,
