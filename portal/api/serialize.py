@@ -6,7 +6,6 @@ from typing import Any
 
 from portal.geo.gazetteer import Commune
 from portal.locator.services import Competence, NearbySiteView
-from portal.network.hours import meets_extended_hours_rule, week_schedule
 from portal.network.snapshot import OperatorView
 from portal.network.territory import lot_for_region
 
@@ -49,10 +48,10 @@ def site_json(nearby: NearbySiteView) -> dict[str, Any]:
                 "closes": closes.strftime("%H:%M"),
                 "extended": [w.value for w in windows],
             }
-            for day in week_schedule(site.hours)
+            for day in site.schedule
             for opens, closes, windows in day.ranges
         ],
-        "meets_extended_hours_rule": meets_extended_hours_rule(site.hours),
+        "meets_extended_hours_rule": site.meets_extended_hours_rule,
     }
 
 

@@ -15,12 +15,13 @@ import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
+from portal.network.hours import DayHours, meets_extended_hours_rule, week_schedule
 from portal.network.models import Modality, NetworkVersion, OpeningHours, Operator, Site, SiteKind
 
 
@@ -54,6 +55,13 @@ class SiteView:
     email: str
     version: int
     hours: tuple[HoursView, ...]
+    # Worked out once per snapshot rather than on every answer that shows the site.
+    schedule: tuple[DayHours, ...] = field(init=False)
+    meets_extended_hours_rule: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schedule", tuple(week_schedule(self.hours)))
+        object.__setattr__(self, "meets_extended_hours_rule", meets_extended_hours_rule(self.hours))
 
     @property
     def modalities(self) -> list[Modality]:
@@ -86,16 +94,22 @@ class NetworkSnapshot:
     points: Mapping[int, tuple[tuple[int, float, float], ...]]
 
 
-_SITE_COLUMNS = [c.name for c in SiteView.__dataclass_fields__.values() if c.name != "hours"]
+_SITE_COLUMNS = [
+    f.name for f in SiteView.__dataclass_fields__.values() if f.init and f.name != "hours"
+]
 _OPERATOR_COLUMNS = list(OperatorView.__dataclass_fields__)
 
 
-def current_version(session: Session) -> int | None:
-    return session.scalar(select(NetworkVersion.version).where(NetworkVersion.id == 1))
+_VERSION = select(NetworkVersion.version).where(NetworkVersion.id == 1)
 
 
-def load_snapshot(session: Session, version: int | None) -> NetworkSnapshot:
-    """Read the network; `version` must have been read before, in the same session."""
+def current_version(connection: Connection | Session) -> int | None:
+    return connection.scalar(_VERSION)
+
+
+def load_snapshot(session: Connection | Session, version: int | None) -> NetworkSnapshot:
+    """Read the network; `version` must have been read before (each statement then sees at
+    least that state: a newer one only makes the next check reload once more)."""
     operator_table, site_table = Operator.__table__, Site.__table__
     operators: dict[int, OperatorView] = {}
     for row in session.execute(
@@ -131,22 +145,34 @@ def load_snapshot(session: Session, version: int | None) -> NetworkSnapshot:
 
 
 class NetworkCache:
-    """One worker's snapshot of one database's network, safe to share between threads."""
+    """One worker's snapshot of one database's network, safe to share between threads.
 
-    def __init__(self) -> None:
+    A request whose session holds no transaction yet (the public pages, the API) reads the
+    version on a connection in autocommit: no BEGIN or ROLLBACK round trip, and only
+    committed states are ever cached. A session already in a transaction is read through.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._snapshot: NetworkSnapshot | None = None
         self._lock = threading.Lock()
         self.loads = 0  # how many times the network was read, for tests and benchmarks
 
     def get(self, session: Session) -> NetworkSnapshot:
-        version = current_version(session)
+        if session.in_transaction():
+            return self._get(session.connection())
+        with self._autocommit.connect() as connection:
+            return self._get(connection)
+
+    def _get(self, connection: Connection) -> NetworkSnapshot:
+        version = current_version(connection)
         snapshot = self._snapshot
         if version is not None and snapshot is not None and snapshot.version == version:
             return snapshot
         with self._lock:
             snapshot = self._snapshot
             if version is None or snapshot is None or snapshot.version != version:
-                snapshot = load_snapshot(session, version)
+                snapshot = load_snapshot(connection, version)
                 self.loads += 1
                 if version is not None:  # no version row (not migrated): never cached
                     self._snapshot = snapshot
@@ -162,7 +188,7 @@ def cache_for(session: Session) -> NetworkCache:
     cache = _caches.get(engine)
     if cache is None:
         with _caches_lock:
-            cache = _caches.setdefault(engine, NetworkCache())
+            cache = _caches.get(engine) or _caches.setdefault(engine, NetworkCache(engine))
     return cache
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +104,10 @@ def test_only_a_few_sites_are_measured_exactly(monkeypatch: pytest.MonkeyPatch) 
         points = random_points(rng, AREAS["metropole"], 110)
         rank_nearest(rng.uniform(43, 50), rng.uniform(-1, 7), points, 5)
     assert calls / requests < 7  # of 110 sites, 5 always measured
+
+
+def test_the_geodesic_is_geopys() -> None:
+    assert geodesic_km(46.58, 0.34, 47.06, 0.64) == geodesic((46.58, 0.34), (47.06, 0.64)).km
 
 
 def test_nothing_to_rank() -> None:
