@@ -153,7 +153,12 @@ class NetworkCache:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # SQLite has no round trips to save, and its connections keep their own transaction
+        # handling (`portal.db`), which resetting an AUTOCOMMIT connection would undo.
+        sqlite = engine.dialect.name == "sqlite"
+        self._autocommit = (
+            engine if sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._snapshot: NetworkSnapshot | None = None
         self._lock = threading.Lock()
         self.loads = 0  # how many times the network was read, for tests and benchmarks
