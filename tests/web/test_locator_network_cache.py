@@ -3,7 +3,9 @@ next answer, in this worker and in any other, and a warm answer costs one SQL st
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from portal.auth.models import LoginAttempt
 from portal.auth.services import hash_password
 from portal.extensions import db
 from portal.network.models import Operator, Site, SiteKind, StaffMember
+from portal.network.snapshot import NetworkCache, NetworkSnapshot, network_snapshot
 from tests.conftest import make_app
 
 PASSWORD = "un mot de passe de test assez long"
@@ -193,3 +196,33 @@ def test_a_warm_locate_answer_costs_one_sql_statement(
         assert response.status_code == 200
         assert len(seen) <= 1, seen
         assert seen and "network_version" in seen[0]
+
+
+def test_a_change_rolled_back_never_reaches_an_answer(app: Flask, client: FlaskClient) -> None:
+    site = a_site(app)
+    assert sites_near(client, site.commune_insee)[site.id]["phone"] == site.phone
+    with app.app_context():
+        changed = db.session.get_one(Site, site.id)
+        changed.phone = "02 00 00 00 00"
+        db.session.flush()  # the trigger gives the version a new value, inside the transaction
+        snapshot = network_snapshot(db.session)  # read through that transaction, and cached
+        assert snapshot.sites[site.id].phone == "02 00 00 00 00"
+        db.session.rollback()
+    assert sites_near(client, site.commune_insee)[site.id]["phone"] == site.phone
+
+
+def test_threads_of_a_worker_share_one_reload(app: Flask) -> None:
+    with app.app_context():
+        cache = NetworkCache(db.engine)
+    start = threading.Barrier(8)
+
+    def read() -> NetworkSnapshot:
+        with app.app_context():
+            start.wait()
+            return cache.get(db.session)
+
+    with ThreadPoolExecutor(8) as pool:
+        snapshots = list(pool.map(lambda _: read(), range(8)))
+    assert cache.loads == 1
+    assert all(snapshot is snapshots[0] for snapshot in snapshots)
+    assert len(snapshots[0].sites) > 700
