@@ -3,8 +3,13 @@
 Prints p50/p95 of GET /api/v1/locate for 1,000 random postal codes, in-process (Flask test
 client) and over HTTP (gunicorn, 2 workers, keep-alive off as browsers across sites), each next
 to a bare Flask endpoint measured in the same run; SQL queries per locate; gazetteer load time
-and resident memory in a fresh process. Targets (issue 2): locate p95 within 2x the bare
-endpoint; gazetteer loaded in under 1 s and under 100 MB.
+and resident memory in a fresh process. Targets (issue 2, issue 13 §3): locate p95 within 2x
+the bare endpoint over HTTP with at most 1 SQL statement per request; gazetteer loaded in
+under 1 s and under 100 MB.
+
+`--before DIR` also serves another checkout of the portal (say `git archive main` unpacked in
+DIR) from a second gunicorn on the same database, and measures it in the same loop, request
+after request: before and after in one run, on the same machine load.
 """
 
 from __future__ import annotations
@@ -112,7 +117,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def over_http(codes: list[str]) -> tuple[list[float], list[float]]:
+def serve(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -125,34 +130,45 @@ def over_http(codes: list[str]) -> tuple[list[float], list[float]]:
             "warning",
             "bench.app:app",
         ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
     base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/_bench/bare", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, base
+
+
+def timed_get(url: str) -> float:
+    t = time.perf_counter()
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/_bench/bare", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        urllib.request.urlopen(url).read()
+    except urllib.error.HTTPError as error:  # 400 for a code of no commune: still timed
+        error.read()
+    return time.perf_counter() - t
+
+
+def over_http(codes: list[str], roots: list[Path]) -> list[tuple[list[float], list[float]]]:
+    """(locate, bare) timings of each checkout's gunicorn, measured in turn for each code."""
+    servers = [serve(root) for root in roots]
+    try:
         for code in codes[:50]:
-            urllib.request.urlopen(f"{base}/api/v1/locate?postal_code={code}").read()
-        locate, bare = [], []
+            for _, base in servers:
+                timed_get(f"{base}/api/v1/locate?postal_code={code}")
+        timings: list[tuple[list[float], list[float]]] = [([], []) for _ in servers]
         for code in codes:
-            t = time.perf_counter()
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/locate?postal_code={code}").read()
-            except urllib.error.HTTPError as error:  # 400 for a code of no commune: still timed
-                error.read()
-            locate.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            urllib.request.urlopen(base + "/_bench/bare").read()
-            bare.append(time.perf_counter() - t)
-        return locate, bare
+            for (_, base), (locate, bare) in zip(servers, timings, strict=True):
+                locate.append(timed_get(f"{base}/api/v1/locate?postal_code={code}"))
+                bare.append(timed_get(base + "/_bench/bare"))
+        return timings
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server, _ in servers:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def prepare() -> None:
@@ -172,6 +188,9 @@ def prepare() -> None:
 
 
 def main() -> None:
+    before = None
+    if "--before" in sys.argv:
+        before = Path(sys.argv[sys.argv.index("--before") + 1]).resolve()
     url = database_url()
     print(f"database: {url.split('@')[-1]}")
     print(gazetteer_load())
@@ -181,9 +200,15 @@ def main() -> None:
     print(summary("in-process bare endpoint", bare))
     print(summary("in-process /api/v1/locate", locate, bare))
     print(f"SQL queries per locate: {queries:.2f}")
-    locate_http, bare_http = over_http(codes)
+    print(f"load average before HTTP: {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)")
+    timings = over_http(codes, [ROOT] if before is None else [ROOT, before])
+    (locate_http, bare_http), *others = timings
     print(summary("HTTP (gunicorn) bare endpoint", bare_http))
     print(summary("HTTP (gunicorn) /api/v1/locate", locate_http, bare_http))
+    for locate_before, bare_before in others:
+        print(summary("HTTP before: bare endpoint", bare_before))
+        print(summary("HTTP before: /api/v1/locate", locate_before, bare_before))
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

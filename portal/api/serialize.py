@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from portal.geo.gazetteer import Commune
-from portal.locator.services import Competence, NearbySite
-from portal.network.hours import meets_extended_hours_rule, week_schedule
-from portal.network.models import Operator
+from portal.locator.services import Competence, NearbySiteView
+from portal.network.snapshot import OperatorView
 from portal.network.territory import lot_for_region
 
 
-def operator_json(operator: Operator | None) -> dict[str, Any] | None:
+def operator_json(operator: OperatorView | None) -> dict[str, Any] | None:
     if operator is None:
         return None
     return {
@@ -25,7 +24,7 @@ def operator_json(operator: Operator | None) -> dict[str, Any] | None:
     }
 
 
-def site_json(nearby: NearbySite, approximate: bool = False) -> dict[str, Any]:
+def site_json(nearby: NearbySiteView, approximate: bool = False) -> dict[str, Any]:
     """``approximate``: the place's position is not its commune's own, so is the distance."""
     site = nearby.site
     return {
@@ -51,10 +50,10 @@ def site_json(nearby: NearbySite, approximate: bool = False) -> dict[str, Any]:
                 "closes": closes.strftime("%H:%M"),
                 "extended": [w.value for w in windows],
             }
-            for day in week_schedule(site.hours)
+            for day in site.schedule
             for opens, closes, windows in day.ranges
         ],
-        "meets_extended_hours_rule": meets_extended_hours_rule(site.hours),
+        "meets_extended_hours_rule": site.meets_extended_hours_rule,
     }
 
 

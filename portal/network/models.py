@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -163,6 +164,19 @@ class SiteClosure(Base):
     site: Mapped[Site] = relationship(back_populates="closures")
 
 
+class NetworkVersion(Base):
+    """One row whose `version` changes whenever the network does (operators, sites, opening
+    hours, closures), in the same transaction: database triggers of migration 0015 set it to a
+    value never used before (a sequence; a random number on SQLite). Each worker's snapshot of
+    the network (`portal.network.snapshot`) compares it with the value it was built from."""
+
+    __tablename__ = "network_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 advisor_site = Table(
     "advisor_site",
     Base.metadata,
@@ -212,6 +226,7 @@ class StaffMember(Base):
 
 __all__ = [
     "Modality",
+    "NetworkVersion",
     "OpeningHours",
     "Operator",
     "Site",

@@ -1,0 +1,202 @@
+"""The network (active operators, their active sites and opening hours) held in memory.
+
+Each worker process keeps one immutable snapshot per database engine. Every use reads
+`network_version` (one SELECT of one row) and rebuilds the snapshot when the value differs
+from the one it was built from: database triggers change that value in the same transaction
+as any write to an operator, a site, its hours or closures (migration 0015), so a manager's
+edit committed through one worker is seen by every worker on its next request. Rebuilding
+takes three more SELECTs (≈ 800 sites and their hours) and happens under a lock, once per
+change; readers never lock in the steady state (the snapshot is swapped whole).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from portal.network.hours import DayHours, meets_extended_hours_rule, week_schedule
+from portal.network.models import Modality, NetworkVersion, OpeningHours, Operator, Site, SiteKind
+
+
+@dataclass(frozen=True, slots=True)
+class HoursView:
+    weekday: int
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """What the public pages show of an active site (the `Site` columns of the same names)."""
+
+    id: int
+    operator_id: int
+    name: str
+    kind: SiteKind
+    street: str
+    postal_code: str
+    commune_insee: str
+    commune_name: str
+    latitude: float
+    longitude: float
+    offers_presentiel: bool
+    offers_telephone: bool
+    offers_visio: bool
+    step_free_access: bool
+    access_note: str
+    phone: str
+    email: str
+    version: int
+    hours: tuple[HoursView, ...]
+    # Worked out once per snapshot rather than on every answer that shows the site.
+    schedule: tuple[DayHours, ...] = field(init=False)
+    meets_extended_hours_rule: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schedule", tuple(week_schedule(self.hours)))
+        object.__setattr__(self, "meets_extended_hours_rule", meets_extended_hours_rule(self.hours))
+
+    @property
+    def modalities(self) -> list[Modality]:
+        offered = (
+            (self.offers_presentiel, Modality.PRESENTIEL),
+            (self.offers_telephone, Modality.TELEPHONE),
+            (self.offers_visio, Modality.VISIO),
+        )
+        return [modality for flag, modality in offered if flag]
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorView:
+    id: int
+    code: str
+    lot_number: int
+    name: str
+    website: str
+    phone: str
+    email: str
+    postal_address: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSnapshot:
+    version: int | None
+    operator_by_lot: Mapping[int, OperatorView]
+    sites: Mapping[int, SiteView]
+    # Per operator id: its active sites as (id, latitude, longitude), for the distances.
+    points: Mapping[int, tuple[tuple[int, float, float], ...]]
+
+
+_SITE_COLUMNS = [
+    f.name for f in SiteView.__dataclass_fields__.values() if f.init and f.name != "hours"
+]
+_OPERATOR_COLUMNS = list(OperatorView.__dataclass_fields__)
+
+
+_VERSION = select(NetworkVersion.version).where(NetworkVersion.id == 1)
+
+
+def current_version(connection: Connection | Session) -> int | None:
+    return connection.scalar(_VERSION)
+
+
+def load_snapshot(session: Connection | Session, version: int | None) -> NetworkSnapshot:
+    """Read the network; `version` must have been read before (each statement then sees at
+    least that state: a newer one only makes the next check reload once more)."""
+    operator_table, site_table = Operator.__table__, Site.__table__
+    operators: dict[int, OperatorView] = {}
+    for row in session.execute(
+        select(*(operator_table.c[name] for name in _OPERATOR_COLUMNS))
+        .where(operator_table.c.active.is_(True))
+        .order_by(operator_table.c.id)
+    ):
+        operators.setdefault(row.lot_number, OperatorView(**row._mapping))  # the first active one
+    hours: dict[int, list[HoursView]] = defaultdict(list)
+    for row in session.execute(
+        select(OpeningHours.site_id, OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes)
+        .join(Site, Site.id == OpeningHours.site_id)
+        .where(Site.active.is_(True))
+        .order_by(OpeningHours.site_id, OpeningHours.weekday, OpeningHours.opens)
+    ):
+        hours[row.site_id].append(HoursView(row.weekday, row.opens, row.closes))
+    sites: dict[int, SiteView] = {}
+    points: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    for row in session.execute(
+        select(*(site_table.c[name] for name in _SITE_COLUMNS))
+        .where(site_table.c.active.is_(True))
+        .order_by(site_table.c.id)
+    ):
+        site = SiteView(**row._mapping, hours=tuple(hours.get(row.id, ())))
+        sites[site.id] = site
+        points[site.operator_id].append((site.id, site.latitude, site.longitude))
+    return NetworkSnapshot(
+        version=version,
+        operator_by_lot=operators,
+        sites=sites,
+        points={operator_id: tuple(found) for operator_id, found in points.items()},
+    )
+
+
+class NetworkCache:
+    """One worker's snapshot of one database's network, safe to share between threads.
+
+    A request whose session holds no transaction yet (the public pages, the API) reads the
+    version on a connection in autocommit: no BEGIN or ROLLBACK round trip, and only
+    committed states are ever cached. A session already in a transaction is read through.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        # SQLite has no round trips to save, and its connections keep their own transaction
+        # handling (`portal.db`), which resetting an AUTOCOMMIT connection would undo.
+        sqlite = engine.dialect.name == "sqlite"
+        self._autocommit = (
+            engine if sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self._snapshot: NetworkSnapshot | None = None
+        self._lock = threading.Lock()
+        self.loads = 0  # how many times the network was read, for tests and benchmarks
+
+    def get(self, session: Session) -> NetworkSnapshot:
+        if session.in_transaction():
+            return self._get(session.connection())
+        with self._autocommit.connect() as connection:
+            return self._get(connection)
+
+    def _get(self, connection: Connection) -> NetworkSnapshot:
+        version = current_version(connection)
+        snapshot = self._snapshot
+        if version is not None and snapshot is not None and snapshot.version == version:
+            return snapshot
+        with self._lock:
+            snapshot = self._snapshot
+            if version is None or snapshot is None or snapshot.version != version:
+                snapshot = load_snapshot(connection, version)
+                self.loads += 1
+                if version is not None:  # no version row (not migrated): never cached
+                    self._snapshot = snapshot
+            return snapshot
+
+
+_caches: weakref.WeakKeyDictionary[Engine, NetworkCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def cache_for(session: Session) -> NetworkCache:
+    engine = session.get_bind().engine  # the engine itself, or a connection's
+    cache = _caches.get(engine)
+    if cache is None:
+        with _caches_lock:
+            cache = _caches.get(engine) or _caches.setdefault(engine, NetworkCache(engine))
+    return cache
+
+
+def network_snapshot(session: Session) -> NetworkSnapshot:
+    """The network as of this request: one SELECT in the steady state."""
+    return cache_for(session).get(session)
