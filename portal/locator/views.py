@@ -11,6 +11,7 @@ from portal.geo.gazetteer import get_gazetteer
 from portal.htmx import render
 from portal.locator import places
 from portal.locator.forms import NearbyForm
+from portal.locator.merged import merged_sites
 from portal.locator.resolve import resolve_places
 from portal.locator.services import locate
 from portal.network.hours import ExtendedWindow, week_schedule
@@ -85,6 +86,7 @@ def locator_helpers() -> dict[str, object]:
         "route_info": ROUTES,
         "reason_labels": REASONS,
         "national_routes": NATIONAL_ROUTES,
+        "merged_sites": merged_sites,
     }
 
 

@@ -18,6 +18,7 @@ from portal.locator.services import locate
 from portal.locator.views import place_from_ref
 from portal.orientation.rules import Answers, Orientation, Reason, Route, Situation, orient
 from portal.orientation.services import record_contact
+from portal.public.answer import as_told, uncovered_territory
 from portal.public.sealed import SESSION_KEY, save_answer, saved_answer
 from portal.reference import Motif
 
@@ -101,9 +102,12 @@ def result() -> Response | str:
         session.pop(SESSION_KEY, None)
         return redirect(url_for("public.home"), code=303)
     location = locate(db.session, home, work, sites_shown=current_app.config["LOCATOR_SITES_SHOWN"])
+    # Only said where the regional operator would have been promised or offered.
+    uncovered = uncovered_territory(location) if orientation.regional_operator_offered else None
     return render_template(
         "public/result.html",
-        orientation=orientation,
+        orientation=as_told(orientation, uncovered),
+        uncovered=uncovered,
         location=location,
         motif=saved.get("motif") or "",
     )

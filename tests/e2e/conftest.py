@@ -85,9 +85,13 @@ _axe = Axe()
 
 
 def assert_accessible(page: Page) -> None:
-    """No serious or critical axe-core violation on the page as it is now."""
+    """No moderate, serious or critical axe-core violation on the page as it is now."""
     results = _axe.run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in ("moderate", "serious", "critical")
+    ]
     report = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + ", ".join(", ".join(n["target"]) for n in v["nodes"][:5])

@@ -139,10 +139,15 @@ def test_without_javascript_the_journey_still_works(browser: Browser, live_serve
         groups=FR,
     )
     page.get_by_role("button", name=FR["submit"]).click()
-    expect(page.get_by_role("heading", name="Près de chez vous : Ajaccio (20000)")).to_be_visible()
+    # Ajaccio and Bastia are in the same lot: one list, each site labelled with the nearer place.
     expect(
-        page.get_by_role("heading", name=re.compile("Près de votre travail : Bastia"))
+        page.get_by_role(
+            "heading",
+            name="Près de chez vous, à Ajaccio (20000), et de votre travail, à Bastia (20200)",
+        )
     ).to_be_visible()
+    expect(page.get_by_text("près de chez vous", exact=True).first).to_be_visible()
+    expect(page.get_by_text("près de votre travail", exact=True).first).to_be_visible()
     context.close()
 
 
@@ -157,3 +162,33 @@ def test_a_phone_sized_screen_shows_the_whole_form_without_sideways_scrolling(
     expect(page.get_by_role("button", name=FR["submit"])).to_be_visible()
     assert_accessible(page)
     context.close()
+
+
+def test_a_failed_submit_moves_the_focus_to_the_error_summary(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/?lang=fr")
+    page.get_by_role("button", name=FR["submit"]).click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_contain_text("à corriger")
+    assert_accessible(page)
+
+
+def test_noumea_reads_one_answer_and_the_mediator_page_passes_axe(
+    page: Page, live_server: str
+) -> None:
+    page.goto(live_server + "/?lang=fr")
+    page.get_by_label(FR["home"]).fill("98800")
+    answer_situation(
+        page, situation="Intérimaire", cadre="Non", age="33", rqth="Non", suivi="Non", groups=FR
+    )
+    page.get_by_role("button", name=FR["submit"]).click()
+    expect(page.get_by_role("heading", level=2).first).to_have_text(
+        "Aucun opérateur régional ne couvre Nouvelle-Calédonie : "
+        "les opérateurs nationaux peuvent vous accompagner"
+    )
+    expect(page.get_by_text("est fait pour vous")).to_have_count(0)
+    assert_accessible(page)
+    page.goto(live_server + "/mediateur")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Réclamations et médiation")
+    assert_accessible(page)

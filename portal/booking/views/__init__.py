@@ -11,6 +11,9 @@ from portal.booking.slots import operator_timezone
 from portal.booking.views.messages import territory_name
 from portal.i18n import format_time_short, long_date
 from portal.network.models import Operator
+from portal.orientation.labels import MOTIFS
+from portal.public.sealed import saved_answer
+from portal.reference import Motif
 
 bp = Blueprint("booking", __name__)
 
@@ -22,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_moment"] = local_moment
     app.jinja_env.filters["long_moment"] = long_moment
     app.jinja_env.filters["territory_name"] = territory_name
+    app.jinja_env.globals["front_door_motif"] = front_door_motif
 
 
 def local_moment(value: datetime, operator: Operator) -> datetime:
@@ -33,3 +37,12 @@ def long_moment(value: datetime) -> str:
     """« lundi 23 novembre 2026 à 9 h 00 »."""
     day, moment = long_date(value.date()), format_time_short(value.time())
     return str(_("%(day)s à %(time)s", day=day, time=moment))
+
+
+def front_door_motif() -> tuple[str, str] | None:
+    """The motive the person gave at the front door (kept in their sealed session answer) and
+    its words, so that the booking form does not ask it again; None when they gave none."""
+    given = saved_answer().get("motif")
+    if given not in {m.value for m in Motif}:
+        return None
+    return given, str(MOTIFS[Motif(given)])

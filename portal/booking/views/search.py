@@ -15,6 +15,7 @@ from portal.booking.views import bp
 from portal.booking.views.context import BookingPlace, booking_place, run_search
 from portal.extensions import db
 from portal.htmx import render
+from portal.network.hours import EXTENDED_WINDOWS, ExtendedWindow
 from portal.network.models import Modality
 from portal.routing import bounded_id
 
@@ -98,6 +99,7 @@ def slots_context(
         return url_for(endpoint, **{**url_values, **args})
 
     return {
+        "closed_part": closed_part(criteria, result),
         "form": form,
         "result": result,
         "where": where,
@@ -106,3 +108,26 @@ def slots_context(
         "page_url": page_url,
         "days": sorted(result.days.items()),
     }
+
+
+_PART_WINDOWS = {
+    PartOfDay.MORNING: EXTENDED_WINDOWS[ExtendedWindow.MORNING],
+    PartOfDay.MIDDAY: EXTENDED_WINDOWS[ExtendedWindow.MIDDAY],
+    PartOfDay.EVENING: EXTENDED_WINDOWS[ExtendedWindow.EVENING],
+}
+
+
+def closed_part(criteria: Criteria, result: SearchResult) -> PartOfDay | None:
+    """The part of the day asked for when no site of the person's area (or the one site asked
+    for) is open then: an in-person slot can never match, and the page says so."""
+    part = criteria.part_of_day
+    if part is None or criteria.asks_remote or not result.area:
+        return None
+    opens_at, closes_at = _PART_WINDOWS[part]
+    sites = [n.site for n in result.area if criteria.site_id in (None, n.site.id)]
+    if not sites:  # a site outside the area: its hours are not at hand
+        return None
+    for site in sites:
+        if any(h.opens < closes_at and h.closes > opens_at for h in site.hours):
+            return None
+    return part
