@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from portal.locator.services import Location
-from portal.network.models import Site
+from portal.network.snapshot import SiteView
 
 
 class Near(StrEnum):
@@ -21,7 +21,7 @@ class Near(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RankedSite:
-    site: Site
+    site: SiteView
     distance_km: float
     near: Near  # the place the site is nearer to
 
