@@ -8,6 +8,7 @@ Every e-mail ends with the mediator of France compétences (CCTP 3.7).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any, Literal
@@ -26,11 +27,14 @@ from portal.clock import PARIS
 from portal.i18n import format_phone, format_time_short, long_date
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
+from portal.mail.rendering import Rendered, defer_mail, register
 from portal.mail.services import Attachment, enqueue_mail
 from portal.network.models import Modality
 from portal.network.territory import LOT_BY_NUMBER
 
 Kind = Literal["booked", "moved", "cancelled", "reminder"]
+# The name under which the sender finds `render_appointment_mail` (`mail.rendering`).
+APPOINTMENT_MAIL = "booking.appointment"
 
 
 def manage_url(base_url: str, secret_key: str, request_id: int) -> str:
@@ -49,9 +53,14 @@ def calendar_uid(appointment: Appointment) -> str:
 
 
 def queue_booked(
-    session: Session, appointment: Appointment, manage_url: str | None
+    session: Session,
+    appointment: Appointment,
+    manage_url: str | None,
+    *,
+    render_later: bool = False,
 ) -> OutboxMessage:
-    return _queue(session, appointment, "booked", manage_url)
+    """The confirmation; `render_later`: the sender renders it (the booking POST's way)."""
+    return _queue(session, appointment, "booked", manage_url, render_later=render_later)
 
 
 def queue_moved(
@@ -102,7 +111,8 @@ def calendar_file(appointment: Appointment, manage_url: str | None) -> bytes:
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     with force_locale(_language(appointment.beneficiary)):
         context = _appointment_context(appointment, manage_url)
-        return _invitation(appointment, context, "CANCEL" if cancelled else "REQUEST")
+        method: Literal["REQUEST", "CANCEL"] = "CANCEL" if cancelled else "REQUEST"
+        return _invitation(appointment, context, method, appointment.sequence)
 
 
 def queue_due_reminders(
@@ -134,39 +144,103 @@ def queue_due_reminders(
 
 
 def _queue(
-    session: Session, appointment: Appointment, kind: Kind, link: str | None
+    session: Session,
+    appointment: Appointment,
+    kind: Kind,
+    link: str | None,
+    *,
+    render_later: bool = False,
 ) -> OutboxMessage:
     session.flush()  # the appointment's id names the message's topic
     beneficiary = appointment.beneficiary
-    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind == "cancelled" else "REQUEST"
-    with force_locale(_language(beneficiary)):
-        context = _appointment_context(appointment, link)
-        subject = {
-            "booked": _("Rendez-vous confirmé : %(when)s", when=context["when_short"]),
-            "moved": _("Rendez-vous déplacé : %(when)s", when=context["when_short"]),
-            "cancelled": _("Rendez-vous annulé : %(when)s", when=context["when_short"]),
-            "reminder": _("Rappel : rendez-vous %(when)s", when=context["when_short"]),
-        }[kind]
-        text, html = _bodies(kind, subject, context)
-        calendar = _invitation(appointment, context, method)
+    locale = _language(beneficiary)
+    common: dict[str, Any] = {
+        "to": beneficiary.email,
+        "topic": f"appointment:{appointment.id}:{kind}",
+        # The manage link's token is sealed, never stored in clear (`mail.secrets`).
+        "secrets": link_secrets(link, "manage_token") if link else None,
+        "secret_key": current_app.config["SECRET_KEY"],
+        "operator_id": appointment.operator_id,
+    }
+    if render_later:
+        # The sender renders the bodies and the .ics (`render_appointment_mail`): the request
+        # only states the subject, which the outbox screens show meanwhile.
+        with force_locale(locale):
+            subject = _subject(kind, _when_short(appointment))
+        context = {
+            "appointment_id": appointment.id,
+            "kind": kind,
+            "manage_url": link,
+            "sequence": appointment.sequence,
+        }
+        return defer_mail(
+            session,
+            subject=subject,
+            template=APPOINTMENT_MAIL,
+            context=context,
+            locale=locale,
+            **common,
+        )
+    with force_locale(locale):
+        subject, rendered = _render(appointment, kind, link, appointment.sequence)
     return enqueue_mail(
         session,
-        to=beneficiary.email,
         subject=subject,
-        text=text,
-        html=html,
-        attachments=[
-            Attachment(
-                filename="rendez-vous.ics",
-                mimetype=f"text/calendar; method={method}; charset=utf-8",
-                content=calendar,
-            )
-        ],
-        topic=f"appointment:{appointment.id}:{kind}",
-        # The manage link's token is sealed, never stored in clear (`mail.secrets`).
-        secrets=link_secrets(link, "manage_token") if link else None,
-        secret_key=current_app.config["SECRET_KEY"],
-        operator_id=appointment.operator_id,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=rendered.attachments,
+        **common,
+    )
+
+
+def render_appointment_mail(session: Session, context: Mapping[str, Any], subject: str) -> Rendered:
+    """The sender's side of `render_later` (under the person's language): the bodies and the
+    .ics as `_queue` would have made them, with the sequence the appointment had then."""
+    appointment = session.get_one(Appointment, context["appointment_id"])
+    _, rendered = _render(
+        appointment, context["kind"], context["manage_url"], context["sequence"], subject
+    )
+    return rendered
+
+
+def _subject(kind: Kind, when_short: str) -> str:
+    subjects: dict[str, str] = {
+        "booked": _("Rendez-vous confirmé : %(when)s", when=when_short),
+        "moved": _("Rendez-vous déplacé : %(when)s", when=when_short),
+        "cancelled": _("Rendez-vous annulé : %(when)s", when=when_short),
+        "reminder": _("Rappel : rendez-vous %(when)s", when=when_short),
+    }
+    return subjects[kind]
+
+
+def _render(
+    appointment: Appointment,
+    kind: Kind,
+    link: str | None,
+    sequence: int,
+    subject: str | None = None,
+) -> tuple[str, Rendered]:
+    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind == "cancelled" else "REQUEST"
+    context = _appointment_context(appointment, link)
+    subject = subject or _subject(kind, context["when_short"])
+    text, html = _bodies(kind, subject, context)
+    calendar = _invitation(appointment, context, method, sequence)
+    attachment = Attachment(
+        filename="rendez-vous.ics",
+        mimetype=f"text/calendar; method={method}; charset=utf-8",
+        content=calendar,
+    )
+    return subject, Rendered(text, html, [attachment])
+
+
+def _when_short(appointment: Appointment) -> str:
+    starts = appointment.starts_at.astimezone(operator_timezone(appointment.operator))
+    return str(
+        _(
+            "le %(date)s à %(time)s",
+            date=long_date(starts.date()),
+            time=format_time_short(starts.time()),
+        )
     )
 
 
@@ -192,7 +266,7 @@ def _appointment_context(appointment: Appointment, link: str | None) -> dict[str
         "date": date,
         "start": start,
         "when": _("le %(date)s, de %(start)s à %(end)s", date=date, start=start, end=end),
-        "when_short": _("le %(date)s à %(time)s", date=date, time=start),
+        "when_short": _when_short(appointment),
         # People overseas read their local time; the zone is named outside mainland France.
         "local_time_of": lot.name if str(zone) != PARIS.key else None,
         "where": _where(appointment),
@@ -216,7 +290,10 @@ def _where(appointment: Appointment) -> str:
 
 
 def _invitation(
-    appointment: Appointment, context: dict[str, Any], method: Literal["REQUEST", "CANCEL"]
+    appointment: Appointment,
+    context: dict[str, Any],
+    method: Literal["REQUEST", "CANCEL"],
+    sequence: int,
 ) -> bytes:
     operator = appointment.operator
     site = appointment.site
@@ -231,7 +308,7 @@ def _invitation(
         description.append(_("Déplacer ou annuler ce rendez-vous :") + " " + context["manage_url"])
     return invitation(
         uid=calendar_uid(appointment),
-        sequence=appointment.sequence,
+        sequence=sequence,
         method=method,
         starts_at=appointment.starts_at,
         ends_at=appointment.ends_at,
@@ -260,3 +337,6 @@ def _tidy(text: str) -> str:
 def _language(beneficiary: Beneficiary) -> str:
     languages = current_app.config["LANGUAGES"]
     return beneficiary.locale if beneficiary.locale in languages else languages[0]
+
+
+register(APPOINTMENT_MAIL, render_appointment_mail)
