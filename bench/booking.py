@@ -216,19 +216,40 @@ def main() -> None:
         f"\n1. Slot search, {ROUNDS} requests of each page from {len(set(communes))} communes "
         "of lot 1, drawn by population"
     )
+    from bench import booking_before
+
+    with booking_before.search():
+        local_before = in_process(communes, queries)
+    print(report("BEFORE issue 13 §3, in-process (Flask test client)", local_before))
     local = in_process(communes, queries)
     print(report("in-process (Flask test client)", local))
+    with booking_before.search():
+        generic_before = generic_plans(communes, queries)
+    before_title = f"BEFORE, in-process, generic plans forced, {GENERIC_ROUNDS} each"
+    print(report(before_title, generic_before))
     generic = generic_plans(communes, queries)
     print(report(f"in-process, generic plans forced, {GENERIC_ROUNDS} requests each", generic))
     with Server(workers=4, threads=8) as server:
         remote = sample_http(server, communes, queries, ROUNDS)
         print(report(f"over HTTP ({server.describe()}), one client, keep-alive", remote))
+        print("Targets, in-process, BEFORE:")
+        print("\n".join(verdict(local_before)))
+        print("Targets, in-process with generic plans, BEFORE:")
+        print("\n".join(verdict(generic_before)))
         print("Targets, in-process:")
         print("\n".join(verdict(local)))
         print("Targets, in-process with generic plans:")
         print("\n".join(verdict(generic)))
         print("Targets, over HTTP:")
         print("\n".join(verdict(remote)))
+    # The booking POST as before (confirmation rendered in the request), in the same run.
+    with Server(workers=4, threads=8, env={"BENCH_BEFORE": "mail"}) as server:
+        print(f"\n2a. BEFORE: the confirmation rendered in the request, {server.describe()}")
+        print(f"  machine: {machine_load()}")
+        print(book(server, today, clients=1, per_client=SEQUENTIAL_BOOKINGS).describe())
+        print(book(server, today, clients=CLIENTS, per_client=BOOKINGS_PER_CLIENT).describe())
+        print(f"  machine: {machine_load()}")
+    with Server(workers=4, threads=8) as server:
         print(f"\n2. Booking distinct free slots through {server.describe()}")
         print(f"  machine: {machine_load()}")
         alone = book(server, today, clients=1, per_client=SEQUENTIAL_BOOKINGS)
@@ -240,7 +261,7 @@ def main() -> None:
         print(f"  ratio: bookings/s ÷ bare requests/s = {outcome.rate / bare.rate:.3f}")
         print(f"  machine: {machine_load()}")
     # The tables are no longer freshly vacuumed, as in production: plans may change.
-    booked = SEQUENTIAL_BOOKINGS + CLIENTS * BOOKINGS_PER_CLIENT
+    booked = 2 * (SEQUENTIAL_BOOKINGS + CLIENTS * BOOKINGS_PER_CLIENT)
     print(f"\n3. Slot search again, after these {booked:,} bookings")
     again = in_process(communes, queries)
     print(report("in-process (Flask test client)", again))
