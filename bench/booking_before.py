@@ -49,8 +49,8 @@ def _week_before(
 @contextmanager
 def search() -> Iterator[None]:
     saved = search_queries.earliest, search_queries.week_choices
-    search_queries.earliest = _earliest_before  # type: ignore[assignment]
-    search_queries.week_choices = _week_before  # type: ignore[assignment]
+    search_queries.earliest = _earliest_before
+    search_queries.week_choices = _week_before
     try:
         yield
     finally:
@@ -64,4 +64,4 @@ def mail_in_request() -> None:
     def in_request(*args: Any, render_later: bool = False, **kwargs: Any) -> Any:
         return queue(*args, render_later=False, **kwargs)
 
-    emails.queue_booked = in_request  # type: ignore[assignment]
+    emails.queue_booked = in_request
