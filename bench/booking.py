@@ -180,6 +180,35 @@ def generic_plans(communes: list[str], queries: dict[str, str]) -> dict[str, Sam
         engine.dispose()
 
 
+def render_deferred(limit: int = 300) -> str:
+    """What the sender now does for each booking: render the confirmation the POST queued
+    (`mail.rendering.render_pending`), timed in-process and rolled back."""
+    from sqlalchemy import select
+
+    from bench.app import app
+    from portal.extensions import db
+    from portal.mail.models import OutboxMessage
+    from portal.mail.rendering import render_pending
+
+    with app.app_context():
+        rows = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.render_template.is_not(None)).limit(limit)
+        ).all()
+        times = []
+        for row in rows:
+            began = time.perf_counter()
+            render_pending(db.session, row, app.config["SECRET_KEY"])
+            times.append(time.perf_counter() - began)
+        db.session.rollback()
+    if not times:
+        return "  the sender's rendering: no deferred message found"
+    p50, p95 = pct(times, 50) * 1000, pct(times, 95) * 1000
+    return (
+        f"  the sender's rendering of {len(times)} confirmations: p50 {p50:.1f} ms, "
+        f"p95 {p95:.1f} ms, {sum(times):.2f} s in all (rolled back)"
+    )
+
+
 def verdict(samples: dict[str, Sample]) -> list[str]:
     lines = []
     for name, sample in samples.items():
@@ -260,6 +289,7 @@ def main() -> None:
         print(bare.describe())
         print(f"  ratio: bookings/s ÷ bare requests/s = {outcome.rate / bare.rate:.3f}")
         print(f"  machine: {machine_load()}")
+    print(render_deferred())
     # The tables are no longer freshly vacuumed, as in production: plans may change.
     booked = 2 * (SEQUENTIAL_BOOKINGS + CLIENTS * BOOKINGS_PER_CLIENT)
     print(f"\n3. Slot search again, after these {booked:,} bookings")
