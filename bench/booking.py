@@ -12,11 +12,14 @@ appointments and 60 % of the future slots taken.
    client saw, and SQL statements per page. Then the same pages with generic plans forced,
    as PostgreSQL may choose for a prepared statement. Targets: p95 ≤ 50 ms and ≤ 10 SQL
    statements per page.
-2. Bookings through gunicorn (4 workers × 8 threads): one client alone (the cost of a
-   booking), then 50 client threads, each with its own session and CSRF token, POSTing the
-   booking form for distinct free slots; bookings per second, latency, errors, CPU by process
-   group, then the database is checked for double bookings. The bare endpoint is measured
-   under the same 50 clients.
+   Each in-process measure is taken twice in the same run: first with the search as it was
+   before issue 13 §3 (`bench/booking_before.py`), then as it is.
+2. Bookings through gunicorn (4 workers × 8 threads), in alternate turns with the
+   confirmation rendered in the request as before (BENCH_BEFORE=mail) and by the sender as
+   now: one client alone (the cost of a booking), then 50 client threads, each with its own
+   session and CSRF token, POSTing the booking form for distinct free slots; bookings per
+   second, latency, errors, CPU by process group, then the database is checked for double
+   bookings. The bare endpoint is measured under the same 50 clients.
 3. The search pages again in-process, on tables no longer freshly vacuumed.
 
 `--profile` adds, for one request of each page and one booking, every SQL statement with its
