@@ -239,7 +239,9 @@ def scope(
         remote = Slot.offers_visio.is_(True)
     elif modality is None and remote_ok:
         remote = or_(Slot.offers_telephone, Slot.offers_visio)
-    found = _scope(in_person, _area_sites(area_ids), remote)
+    # A site filter narrows the sites probed too: only that one, if it is in the area.
+    probed = area_ids if site_id is None else [i for i in area_ids if i == site_id]
+    found = _scope(in_person, _area_sites(probed), remote)
     if found is NOWHERE:
         return found
     found = found.narrowed(Slot.operator_id == operator_id)

@@ -121,3 +121,22 @@ def test_two_advisors_free_at_once_make_one_choice(app: Flask) -> None:
         choices = _choices(app, week_of(weeks_later))
         assert choices
         assert len({(when, place) for when, place, _ in choices}) == len(choices)
+
+
+def test_a_site_filter_takes_a_handful_of_statements_and_keeps_to_the_site(
+    app: Flask, client: FlaskClient, statements: list[str]
+) -> None:
+    with app.test_request_context():
+        where = booking_place(db.session, RENNES, None)
+        assert where is not None
+        site = run_search(db.session, where).area[0].site
+        site_id, site_name = site.id, site.name
+    client.get(f"/rendez-vous?commune={RENNES}")
+    for query in (f"&site={site_id}", f"&site={site_id}&moment=matin&modalite=presentiel"):
+        statements.clear()
+        response = client.get(f"/rendez-vous?commune={RENNES}{query}")
+        assert response.status_code == 200
+        assert len(statements) <= STATEMENTS_TARGET, statements
+    html = client.get(f"/rendez-vous?commune={RENNES}&site={site_id}").get_data(as_text=True)
+    assert site_name in html
+    assert re.search(r"/rendez-vous/creneau/\d+\?", html)
