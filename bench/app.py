@@ -76,3 +76,8 @@ def server_timing(header: str) -> tuple[float, float, int]:
 
 if os.environ.get("BENCH_TIMING") == "1":
     instrument(app)
+
+if os.environ.get("BENCH_BEFORE") == "mail":  # the booking POST as before issue 13 §3
+    from bench.booking_before import mail_in_request
+
+    mail_in_request()

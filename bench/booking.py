@@ -12,11 +12,14 @@ appointments and 60 % of the future slots taken.
    client saw, and SQL statements per page. Then the same pages with generic plans forced,
    as PostgreSQL may choose for a prepared statement. Targets: p95 ≤ 50 ms and ≤ 10 SQL
    statements per page.
-2. Bookings through gunicorn (4 workers × 8 threads): one client alone (the cost of a
-   booking), then 50 client threads, each with its own session and CSRF token, POSTing the
-   booking form for distinct free slots; bookings per second, latency, errors, CPU by process
-   group, then the database is checked for double bookings. The bare endpoint is measured
-   under the same 50 clients.
+   Each in-process measure is taken twice in the same run: first with the search as it was
+   before issue 13 §3 (`bench/booking_before.py`), then as it is.
+2. Bookings through gunicorn (4 workers × 8 threads), in alternate turns with the
+   confirmation rendered in the request as before (BENCH_BEFORE=mail) and by the sender as
+   now: one client alone (the cost of a booking), then 50 client threads, each with its own
+   session and CSRF token, POSTing the booking form for distinct free slots; bookings per
+   second, latency, errors, CPU by process group, then the database is checked for double
+   bookings. The bare endpoint is measured under the same 50 clients.
 3. The search pages again in-process, on tables no longer freshly vacuumed.
 
 `--profile` adds, for one request of each page and one booking, every SQL statement with its
@@ -45,7 +48,6 @@ os.environ["BENCH_TIMING"] = "1"  # Server-Timing on every response (bench/app.p
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 
 from bench.booking_http import (  # noqa: E402
-    BOOKINGS_PER_CLIENT,
     CLIENTS,
     Sample,
     Server,
@@ -59,6 +61,7 @@ from bench.machine import machine_load  # noqa: E402
 
 ROUNDS = 300  # requests of each page, in-process and over HTTP
 GENERIC_ROUNDS = 5  # generic plans can take seconds: a few requests are enough to tell
+TURN_BOOKINGS = 10  # per client and turn (two turns before, two now)
 SEQUENTIAL_BOOKINGS = 50  # one client alone first: the cost of a booking without contention
 P95_TARGET_MS, QUERIES_TARGET = 50.0, 10
 
@@ -180,6 +183,35 @@ def generic_plans(communes: list[str], queries: dict[str, str]) -> dict[str, Sam
         engine.dispose()
 
 
+def render_deferred(limit: int = 300) -> str:
+    """What the sender now does for each booking: render the confirmation the POST queued
+    (`mail.rendering.render_pending`), timed in-process and rolled back."""
+    from sqlalchemy import select
+
+    from bench.app import app
+    from portal.extensions import db
+    from portal.mail.models import OutboxMessage
+    from portal.mail.rendering import render_pending
+
+    with app.app_context():
+        rows = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.render_template.is_not(None)).limit(limit)
+        ).all()
+        times = []
+        for row in rows:
+            began = time.perf_counter()
+            render_pending(db.session, row, app.config["SECRET_KEY"])
+            times.append(time.perf_counter() - began)
+        db.session.rollback()
+    if not times:
+        return "  the sender's rendering: no deferred message found"
+    p50, p95 = pct(times, 50) * 1000, pct(times, 95) * 1000
+    return (
+        f"  the sender's rendering of {len(times)} confirmations: p50 {p50:.1f} ms, "
+        f"p95 {p95:.1f} ms, {sum(times):.2f} s in all (rolled back)"
+    )
+
+
 def verdict(samples: dict[str, Sample]) -> list[str]:
     lines = []
     for name, sample in samples.items():
@@ -216,31 +248,60 @@ def main() -> None:
         f"\n1. Slot search, {ROUNDS} requests of each page from {len(set(communes))} communes "
         "of lot 1, drawn by population"
     )
+    from bench import booking_before
+
+    with booking_before.search():
+        local_before = in_process(communes, queries)
+    print(report("BEFORE issue 13 §3, in-process (Flask test client)", local_before))
     local = in_process(communes, queries)
     print(report("in-process (Flask test client)", local))
+    with booking_before.search():
+        generic_before = generic_plans(communes, queries)
+    before_title = f"BEFORE, in-process, generic plans forced, {GENERIC_ROUNDS} each"
+    print(report(before_title, generic_before))
     generic = generic_plans(communes, queries)
     print(report(f"in-process, generic plans forced, {GENERIC_ROUNDS} requests each", generic))
     with Server(workers=4, threads=8) as server:
         remote = sample_http(server, communes, queries, ROUNDS)
         print(report(f"over HTTP ({server.describe()}), one client, keep-alive", remote))
+        print("Targets, in-process, BEFORE:")
+        print("\n".join(verdict(local_before)))
+        print("Targets, in-process with generic plans, BEFORE:")
+        print("\n".join(verdict(generic_before)))
         print("Targets, in-process:")
         print("\n".join(verdict(local)))
         print("Targets, in-process with generic plans:")
         print("\n".join(verdict(generic)))
         print("Targets, over HTTP:")
         print("\n".join(verdict(remote)))
-        print(f"\n2. Booking distinct free slots through {server.describe()}")
-        print(f"  machine: {machine_load()}")
-        alone = book(server, today, clients=1, per_client=SEQUENTIAL_BOOKINGS)
-        print(alone.describe())
-        outcome = book(server, today, clients=CLIENTS, per_client=BOOKINGS_PER_CLIENT)
-        print(outcome.describe())
-        bare = hammer_bare(server)
-        print(bare.describe())
-        print(f"  ratio: bookings/s ÷ bare requests/s = {outcome.rate / bare.rate:.3f}")
-        print(f"  machine: {machine_load()}")
+    # The booking POST as before (confirmation rendered in the request) and as now, in turns
+    # (before, now, before, now): a machine whose load drifts weighs on both alike.
+    print("\n2. Booking distinct free slots, the confirmation rendered in the request (before)")
+    print("   or by the sender (now), in alternate turns of 50 clients × 10 bookings")
+    turns: dict[str, list[Any]] = {"before": [], "now": []}
+    for turn in range(2):
+        for variant, env in (("before", {"BENCH_BEFORE": "mail"}), ("now", {})):
+            with Server(workers=4, threads=8, env=env) as server:
+                print(f"\n  turn {turn + 1}, {variant}: {server.describe()}")
+                print(f"  machine: {machine_load()}")
+                if turn == 0:
+                    alone = book(server, today, clients=1, per_client=SEQUENTIAL_BOOKINGS)
+                    print(alone.describe())
+                outcome = book(server, today, clients=CLIENTS, per_client=TURN_BOOKINGS)
+                print(outcome.describe())
+                turns[variant].append(outcome)
+                if turn == 1 and variant == "now":
+                    bare = hammer_bare(server)
+                    print(bare.describe())
+    for variant, outcomes in turns.items():
+        done = sum(o.done for o in outcomes)
+        seconds = sum(o.seconds for o in outcomes)
+        print(f"  {variant}: {done} bookings in {seconds:.2f} s = {done / seconds:.1f}/s")
+    print(f"  bare: {bare.rate:.0f} requests/s under the same 50 clients")
+    print(f"  machine: {machine_load()}")
+    print(render_deferred())
     # The tables are no longer freshly vacuumed, as in production: plans may change.
-    booked = SEQUENTIAL_BOOKINGS + CLIENTS * BOOKINGS_PER_CLIENT
+    booked = 2 * SEQUENTIAL_BOOKINGS + 4 * CLIENTS * TURN_BOOKINGS
     print(f"\n3. Slot search again, after these {booked:,} bookings")
     again = in_process(communes, queries)
     print(report("in-process (Flask test client)", again))

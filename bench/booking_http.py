@@ -75,8 +75,9 @@ def report(title: str, samples: dict[str, Sample]) -> str:
 class Server:
     """gunicorn serving bench/app.py against the benchmark database, on a free port."""
 
-    def __init__(self, workers: int, threads: int) -> None:
+    def __init__(self, workers: int, threads: int, env: dict[str, str] | None = None) -> None:
         self.workers, self.threads, self.port = workers, threads, free_port()
+        self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     def describe(self) -> str:
@@ -91,7 +92,7 @@ class Server:
                 *("--log-level", "warning", "bench.app:app"),
             ],
             cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_TIMING": "1"},
+            env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_TIMING": "1", **self.env},
         )
         for _ in range(200):
             try:

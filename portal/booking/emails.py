@@ -7,30 +7,32 @@ Every e-mail ends with the mediator of France compétences (CCTP 3.7).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from typing import Any, Literal
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from portal.booking.ics import invitation
+from portal.booking.email_content import (
+    APPOINTMENT_MAIL,
+    Kind,
+    appointment_context,
+    bodies,
+    calendar_invitation,
+    render,
+    subject_of,
+    when_short,
+)
 from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus, Beneficiary
-from portal.booking.slots import operator_timezone
 from portal.booking.tokens import manage_token
-from portal.clock import PARIS
-from portal.i18n import format_phone, format_time_short, long_date
+from portal.i18n import format_phone, long_date
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
-from portal.mail.services import Attachment, enqueue_mail
-from portal.network.models import Modality
-from portal.network.territory import LOT_BY_NUMBER
-
-Kind = Literal["booked", "moved", "cancelled", "reminder"]
+from portal.mail.rendering import defer_mail
+from portal.mail.services import enqueue_mail
 
 
 def manage_url(base_url: str, secret_key: str, request_id: int) -> str:
@@ -41,17 +43,15 @@ def manage_url(base_url: str, secret_key: str, request_id: int) -> str:
     return base_url.rstrip("/") + path
 
 
-def calendar_uid(appointment: Appointment) -> str:
-    # One calendar entry per request: a move updates it instead of adding a second one.
-    if appointment.request_id is not None:
-        return f"request-{appointment.request_id}@cep-portal"
-    return f"appointment-{appointment.id}@cep-portal"
-
-
 def queue_booked(
-    session: Session, appointment: Appointment, manage_url: str | None
+    session: Session,
+    appointment: Appointment,
+    manage_url: str | None,
+    *,
+    render_later: bool = False,
 ) -> OutboxMessage:
-    return _queue(session, appointment, "booked", manage_url)
+    """The confirmation; `render_later`: the sender renders it (the booking POST's way)."""
+    return _queue(session, appointment, "booked", manage_url, render_later=render_later)
 
 
 def queue_moved(
@@ -85,7 +85,7 @@ def queue_waiting(session: Session, request: AppointmentRequest) -> OutboxMessag
             "deadline": long_date(request.deadline),
         }
         subject = _("Votre demande de rendez-vous est enregistrée")
-        text, html = _bodies("waiting", subject, context)
+        text, html = bodies("waiting", subject, context)
     return enqueue_mail(
         session,
         to=beneficiary.email,
@@ -101,8 +101,9 @@ def calendar_file(appointment: Appointment, manage_url: str | None) -> bytes:
     """The .ics of the appointment as it stands (for a download), in the person's language."""
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     with force_locale(_language(appointment.beneficiary)):
-        context = _appointment_context(appointment, manage_url)
-        return _invitation(appointment, context, "CANCEL" if cancelled else "REQUEST")
+        context = appointment_context(appointment, manage_url)
+        method: Literal["REQUEST", "CANCEL"] = "CANCEL" if cancelled else "REQUEST"
+        return calendar_invitation(appointment, context, method, appointment.sequence)
 
 
 def queue_due_reminders(
@@ -134,127 +135,53 @@ def queue_due_reminders(
 
 
 def _queue(
-    session: Session, appointment: Appointment, kind: Kind, link: str | None
+    session: Session,
+    appointment: Appointment,
+    kind: Kind,
+    link: str | None,
+    *,
+    render_later: bool = False,
 ) -> OutboxMessage:
     session.flush()  # the appointment's id names the message's topic
     beneficiary = appointment.beneficiary
-    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind == "cancelled" else "REQUEST"
-    with force_locale(_language(beneficiary)):
-        context = _appointment_context(appointment, link)
-        subject = {
-            "booked": _("Rendez-vous confirmé : %(when)s", when=context["when_short"]),
-            "moved": _("Rendez-vous déplacé : %(when)s", when=context["when_short"]),
-            "cancelled": _("Rendez-vous annulé : %(when)s", when=context["when_short"]),
-            "reminder": _("Rappel : rendez-vous %(when)s", when=context["when_short"]),
-        }[kind]
-        text, html = _bodies(kind, subject, context)
-        calendar = _invitation(appointment, context, method)
+    locale = _language(beneficiary)
+    common: dict[str, Any] = {
+        "to": beneficiary.email,
+        "topic": f"appointment:{appointment.id}:{kind}",
+        # The manage link's token is sealed, never stored in clear (`mail.secrets`).
+        "secrets": link_secrets(link, "manage_token") if link else None,
+        "secret_key": current_app.config["SECRET_KEY"],
+        "operator_id": appointment.operator_id,
+    }
+    if render_later:
+        # The sender renders the bodies and the .ics (`render_appointment_mail`): the request
+        # only states the subject, which the outbox screens show meanwhile.
+        with force_locale(locale):
+            subject = subject_of(kind, when_short(appointment))
+        context = {
+            "appointment_id": appointment.id,
+            "kind": kind,
+            "manage_url": link,
+            "sequence": appointment.sequence,
+        }
+        return defer_mail(
+            session,
+            subject=subject,
+            template=APPOINTMENT_MAIL,
+            context=context,
+            locale=locale,
+            **common,
+        )
+    with force_locale(locale):
+        subject, rendered = render(appointment, kind, link, appointment.sequence)
     return enqueue_mail(
         session,
-        to=beneficiary.email,
         subject=subject,
-        text=text,
-        html=html,
-        attachments=[
-            Attachment(
-                filename="rendez-vous.ics",
-                mimetype=f"text/calendar; method={method}; charset=utf-8",
-                content=calendar,
-            )
-        ],
-        topic=f"appointment:{appointment.id}:{kind}",
-        # The manage link's token is sealed, never stored in clear (`mail.secrets`).
-        secrets=link_secrets(link, "manage_token") if link else None,
-        secret_key=current_app.config["SECRET_KEY"],
-        operator_id=appointment.operator_id,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=rendered.attachments,
+        **common,
     )
-
-
-def _appointment_context(appointment: Appointment, link: str | None) -> dict[str, Any]:
-    operator = appointment.operator
-    lot = LOT_BY_NUMBER[operator.lot_number]
-    zone = operator_timezone(operator)
-    starts = appointment.starts_at.astimezone(zone)
-    ends = appointment.ends_at.astimezone(zone)
-    date, start, end = (
-        long_date(starts.date()),
-        format_time_short(starts.time()),
-        format_time_short(ends.time()),
-    )
-    request = appointment.request
-    # The legal promise (CCTP 3.3), stated only while this appointment keeps it.
-    keeps_deadline = request is not None and starts.date() <= request.deadline
-    return {
-        "appointment": appointment,
-        "beneficiary": appointment.beneficiary,
-        "operator": operator,
-        "advisor": appointment.advisor,
-        "date": date,
-        "start": start,
-        "when": _("le %(date)s, de %(start)s à %(end)s", date=date, start=start, end=end),
-        "when_short": _("le %(date)s à %(time)s", date=date, time=start),
-        # People overseas read their local time; the zone is named outside mainland France.
-        "local_time_of": lot.name if str(zone) != PARIS.key else None,
-        "where": _where(appointment),
-        "deadline": long_date(request.deadline) if request and keeps_deadline else None,
-        "manage_url": link,
-        "cutoff_hours": current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"],
-    }
-
-
-def _where(appointment: Appointment) -> str:
-    site = appointment.site or appointment.slot.site
-    if appointment.modality == Modality.PRESENTIEL and site is not None:
-        address = f"{site.street}, {site.postal_code} {site.commune_name}"
-        return str(_("Sur place, à %(site)s : %(address)s.", site=site.name, address=address))
-    if appointment.modality == Modality.TELEPHONE:
-        phone = format_phone(appointment.beneficiary.phone)
-        return str(_("Par téléphone : votre conseiller vous appellera au %(phone)s.", phone=phone))
-    return str(
-        _("En visio : votre conseiller vous enverra le lien de connexion avant le rendez-vous.")
-    )
-
-
-def _invitation(
-    appointment: Appointment, context: dict[str, Any], method: Literal["REQUEST", "CANCEL"]
-) -> bytes:
-    operator = appointment.operator
-    site = appointment.site
-    if appointment.modality == Modality.PRESENTIEL and site is not None:
-        location = f"{site.name}, {site.street}, {site.postal_code} {site.commune_name}"
-    elif appointment.modality == Modality.TELEPHONE:
-        location = str(_("Par téléphone"))
-    else:
-        location = str(_("En visio"))
-    description = [context["where"]]
-    if context["manage_url"]:
-        description.append(_("Déplacer ou annuler ce rendez-vous :") + " " + context["manage_url"])
-    return invitation(
-        uid=calendar_uid(appointment),
-        sequence=appointment.sequence,
-        method=method,
-        starts_at=appointment.starts_at,
-        ends_at=appointment.ends_at,
-        summary=_("Rendez-vous de conseil en évolution professionnelle"),
-        location=location,
-        description="\n".join(description),
-        organizer_name=operator.name,
-        organizer_email=operator.email or parseaddr(current_app.config["MAIL_FROM"])[1],
-        attendee_email=appointment.beneficiary.email,
-        url=context["manage_url"],
-    )
-
-
-def _bodies(name: str, subject: str, context: dict[str, Any]) -> tuple[str, str]:
-    text = render_template(f"booking/email/{name}.txt", subject=subject, **context)
-    html = render_template(f"booking/email/{name}.html", subject=subject, **context)
-    return _tidy(text), html
-
-
-def _tidy(text: str) -> str:
-    """Plain text as people read it: no trailing spaces, at most one blank line in a row."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
 def _language(beneficiary: Beneficiary) -> str:

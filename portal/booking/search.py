@@ -113,6 +113,23 @@ def matches_part_of_day(starts: datetime, part: PartOfDay | None) -> bool:
     return opens <= starts.time() < closes
 
 
+def _moments(
+    week: date, tz: ZoneInfo, part: PartOfDay | None
+) -> list[tuple[datetime, datetime]] | None:
+    """The part of day on each day of the week, as UTC ranges (None: the whole day)."""
+    if part is None:
+        return None
+    opens, closes = _PART_WINDOWS[part]
+    days = [week + timedelta(days=n) for n in range(7)]
+    return [
+        (
+            datetime.combine(day, opens, tz).astimezone(UTC),
+            datetime.combine(day, closes, tz).astimezone(UTC),
+        )
+        for day in days
+    ]
+
+
 def search_slots(
     session: Session,
     *,
@@ -171,15 +188,26 @@ def search_slots(
     week = min(max(monday(week), first_week), last_week)
     week_start = max(start, datetime.combine(week, time(0), tz).astimezone(UTC))
     week_end = min(end, datetime.combine(week + timedelta(days=7), time(0), tz).astimezone(UTC))
-    in_week = (
-        queries.free(session, scope, week_start, week_end, None)
-        if widening != Widening.NOTHING
-        else []
-    )
-
     in_person_anywhere = criteria.site_id is not None or widening in (
         Widening.FURTHER_SITES,
         Widening.NEIGHBOUR_LOT,
+    )
+    # The part of day and « one choice per time and place » are SQL: a handful of rows
+    # come back, each a choice the person has.
+    in_week = (
+        queries.week_choices(
+            session,
+            scope,
+            week_start,
+            week_end,
+            sites=None if in_person_anywhere else area_ids,
+            in_person=criteria.modality in (None, Modality.PRESENTIEL),
+            telephone=remote_ok and criteria.modality in (None, Modality.TELEPHONE),
+            visio=remote_ok and criteria.modality in (None, Modality.VISIO),
+            moments=_moments(week, tz, criteria.part_of_day),
+        )
+        if widening != Widening.NOTHING
+        else []
     )
 
     def present(slot: Slot) -> FreeSlot:
@@ -191,9 +219,9 @@ def search_slots(
     offered: set[tuple[datetime, tuple[float, str, str]]] = set()
     for slot in in_week:
         free = present(slot)
+        # The SQL chose already; these checks keep the page right should the two disagree.
         if not free.modalities or not matches_part_of_day(free.starts, criteria.part_of_day):
             continue
-        # Two advisors free at the same time and place make one choice for the person.
         if (free.starts, free.place_key) in offered:
             continue
         offered.add((free.starts, free.place_key))

@@ -61,6 +61,12 @@ class OutboxMessage(Base):
     # Bodies and attachments are emptied this long after sending (`purge_sent_bodies`);
     # the metadata stays for the record.
     body_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A message the sender renders (`mail.rendering`): the renderer's name, its JSON context
+    # (secrets replaced by placeholders, as in the bodies) and the person's language. The
+    # bodies stay empty until the sender renders them; then these three are cleared.
+    render_template: Mapped[str | None] = mapped_column(String(100))
+    render_context: Mapped[str | None] = mapped_column(Text)
+    render_locale: Mapped[str | None] = mapped_column(String(10))
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"

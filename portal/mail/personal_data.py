@@ -21,6 +21,10 @@ declare(
         # The person has the e-mails themselves; bodies may hold live links.
         "body_text": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False),
         "body_html": BOOKING(DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False),
+        # What the sender renders the bodies from (the link's token as a placeholder).
+        "render_context": BOOKING(
+            DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False
+        ),
         # The links' tokens (an SMS's one-time code), encrypted until the message is sent.
         "sealed_secrets": BOOKING(
             DataKind.MESSAGE, Erasure.DELETE, retention=_MAIL, exported=False
@@ -39,6 +43,8 @@ declare(
         "first_attempt_at",
         "operator_id",
         "body_purged_at",
+        "render_template",
+        "render_locale",
     ),
     # A message still to send is left to the sender (it may be another operator's reminder).
     erase_only=OutboxMessage.status != OutboxStatus.PENDING,

@@ -21,10 +21,11 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal.mail.backends import Backend, PermanentDeliveryError, backend_from_config
 from portal.mail.models import OutboxChannel, OutboxMessage, OutboxStatus
+from portal.mail.rendering import render_pending
 from portal.mail.secrets import reveal, reveal_in_file, unseal
 from portal.mail.sms import build_sms
 from portal.mail.sms_backends import SmsBackend, sms_backend_from_config
@@ -131,6 +132,9 @@ def _email_delivery(
     message: OutboxMessage, backend: Backend, *, mail_from: str, now: datetime
 ) -> Delivery:
     def build(secret_key: str) -> Callable[[], None]:
+        session = object_session(message)
+        if session is not None:  # a row queued to be rendered here (`mail.rendering`)
+            render_pending(session, message, secret_key)
         mime = build_email(message, mail_from=mail_from, now=now, secret_key=secret_key)
         return lambda: backend.deliver(mime)
 

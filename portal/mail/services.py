@@ -145,7 +145,13 @@ def purge_sent_bodies(session: Session, *, before: datetime) -> int:
     purged = session.execute(
         update(OutboxMessage)
         .where(old)
-        .values(body_text="", body_html=None, sealed_secrets=None, body_purged_at=utcnow())
+        .values(
+            body_text="",
+            body_html=None,
+            sealed_secrets=None,
+            render_context=None,
+            body_purged_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
     session.expire_all()

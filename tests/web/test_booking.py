@@ -18,6 +18,7 @@ from portal.booking.tokens import manage_token, request_id_from_token
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from tests.conftest import FrozenClock
+from tests.mail_data import rendered_by_sender
 
 RENNES = "35238"
 
@@ -177,7 +178,7 @@ def test_booking_confirms_queues_an_email_with_an_invitation(
             select(OutboxMessage).where(OutboxMessage.to_address == data["email"])
         )
         assert mail is not None
-        assert "au plus tard le" in mail.body_text
+        assert "au plus tard le" in rendered_by_sender(app, mail).body_text
         assert any(a.filename.endswith(".ics") for a in mail.attachments)
 
 

@@ -157,7 +157,8 @@ def _confirmed(booked: Booked, message: str) -> Response:
     if not booked.replayed:
         url = public_url("booking.manage", token=token)
         if booked.appointment is not None:
-            emails.queue_booked(db.session, booked.appointment, url)
+            # The sender renders the confirmation: the POST only queues it.
+            emails.queue_booked(db.session, booked.appointment, url, render_later=True)
         else:
             emails.queue_waiting(db.session, booked.request)
     db.session.commit()
