@@ -6,7 +6,7 @@ from typing import Any
 
 from portal.geo.gazetteer import Commune
 from portal.locator.services import Competence, NearbySiteView
-from portal.network.snapshot import OperatorView
+from portal.network.snapshot import OperatorView, SiteView
 from portal.network.territory import lot_for_region
 
 
@@ -24,10 +24,25 @@ def operator_json(operator: OperatorView | None) -> dict[str, Any] | None:
     }
 
 
+# The part of a site's JSON that depends on the site alone, built once per site object of the
+# in-memory network (`network.snapshot`): a reloaded snapshot brings new objects, hence a miss.
+# Plain dict writes, safe across threads; about 800 entries at most.
+_SITE_BODIES: dict[int, tuple[SiteView, dict[str, Any]]] = {}
+
+
 def site_json(nearby: NearbySiteView, approximate: bool = False) -> dict[str, Any]:
     """``approximate``: the place's position is not its commune's own, so is the distance."""
-    site = nearby.site
-    return {
+    body = dict(_site_body(nearby.site))  # the keys in their order, two of them filled here
+    body["distance_km"] = nearby.distance_km
+    body["approximate"] = approximate
+    return body
+
+
+def _site_body(site: SiteView) -> dict[str, Any]:
+    known = _SITE_BODIES.get(site.id)
+    if known is not None and known[0] is site:
+        return known[1]
+    body = {
         "id": site.id,
         "name": site.name,
         "kind": site.kind,
@@ -37,8 +52,8 @@ def site_json(nearby: NearbySiteView, approximate: bool = False) -> dict[str, An
         "insee": site.commune_insee,
         "latitude": site.latitude,
         "longitude": site.longitude,
-        "distance_km": nearby.distance_km,
-        "approximate": approximate,
+        "distance_km": None,
+        "approximate": False,
         "modalities": [m.value for m in site.modalities],
         "step_free_access": site.step_free_access,
         "phone": site.phone,
@@ -55,6 +70,8 @@ def site_json(nearby: NearbySiteView, approximate: bool = False) -> dict[str, An
         ],
         "meets_extended_hours_rule": site.meets_extended_hours_rule,
     }
+    _SITE_BODIES[site.id] = (site, body)
+    return body
 
 
 def competence_json(
