@@ -68,37 +68,16 @@ P95_TARGET_MS, QUERIES_TARGET = 50.0, 10
 
 def prepare(url: str) -> None:
     """A fresh schema (the throwaway database of scripts/with-postgres), then the dataset."""
-    from alembic import command
-    from sqlalchemy import create_engine, make_url, text
-
-    from bench.app import app
-    from portal.extensions import db
-
-    with app.app_context():  # never reset any other database
-        bound, wanted = db.engine.url, make_url(url)
-        assert (bound.host, bound.port, bound.database) == (
-            wanted.host,
-            wanted.port,
-            wanted.database,
-        ), f"the app is bound to {bound!r}, not to TEST_DATABASE_URL"
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
     from bench import booking_data
-    from portal.cli import alembic_config
+    from bench.app import app
+    from bench.fresh import fresh_demo
     from portal.clock import today_in_france
-    from portal.demo import load_demo
+    from portal.extensions import db
 
+    fresh_demo(url)
     with app.app_context():
-        cfg = alembic_config()
-        cfg.attributes["app"] = app
-        command.upgrade(cfg, "head")
         began = time.perf_counter()
-        print(load_demo(db.session))
-        db.session.commit()
         today = today_in_france()
         dataset = booking_data.build(db.session, today, datetime.now(UTC))
         print(dataset.describe())

@@ -84,41 +84,19 @@ def options() -> argparse.Namespace:
 
 def prepare(url: str, scale: float, facts: str) -> None:
     """A fresh schema (the throwaway database of scripts/with-postgres), then the dataset."""
-    from alembic import command
-    from sqlalchemy import create_engine, make_url, text
-
-    from bench.app import app
-    from portal.extensions import db
-
-    with app.app_context():  # never reset any other database
-        bound, wanted = db.engine.url, make_url(url)
-        assert (bound.host, bound.port, bound.database) == (
-            wanted.host,
-            wanted.port,
-            wanted.database,
-        ), f"the app is bound to {bound!r}, not to TEST_DATABASE_URL"
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
     from bench import workspace_data
-    from portal.cli import alembic_config
+    from bench.app import app
+    from bench.fresh import fresh_demo
     from portal.clock import today_in_france
-    from portal.demo import load_demo
+    from portal.extensions import db
 
     def log(line: str) -> None:
         print(line, flush=True)
 
+    fresh_demo(url, log)
+    began = time.perf_counter()
     with app.app_context():
-        cfg = alembic_config()
-        cfg.attributes["app"] = app
-        command.upgrade(cfg, "head")
-        began = time.perf_counter()
-        log(load_demo(db.session))
-        db.session.commit()
-        log(f"  demo network: {time.perf_counter() - began:.1f} s")
         dataset = workspace_data.build(db.session, today_in_france(), datetime.now(UTC), scale, log)
         log(dataset.describe())
         Path(facts).write_text(json.dumps({"advisor": dataset.advisor_email}))
