@@ -114,10 +114,19 @@ def report_tables(report: MediationReport, motive_label: Callable[[str], str]) -
         ],
         [
             (
-                _("Réception de la réclamation → accusé de réception (7 jours)"),
+                _(
+                    "Réception de la réclamation → accusé de réception (%(days)s jours)",
+                    days=report.acknowledgement.limit,
+                ),
                 _delay(report.acknowledgement),
             ),
-            (_("Réception de la réclamation → réponse (45 jours)"), _delay(report.answer)),
+            (
+                _(
+                    "Réception de la réclamation → réponse (%(days)s jours)",
+                    days=report.answer.limit,
+                ),
+                _delay(report.answer),
+            ),
             (_("Saisine du médiateur → issue"), _delay(report.outcome_delay)),
         ],
         note=_(

@@ -22,22 +22,13 @@ from tests.conftest import FrozenClock
 from tests.unit.test_complaints import pdf_bytes
 from tests.web.test_beneficiary_space import signed_in, text_of
 from tests.web.test_complaint_pages import file, form, known_person, new_email
-from tests.web.test_complaint_staff import Staff, new_letter
+from tests.web.test_complaint_staff import Staff, new_letter, operator_16_staff
 from tests.workspace_data import sign_in, staff
 
 
 @pytest.fixture
 def people(app: Flask) -> Staff:
-    with app.app_context():
-        manager = staff(db.session, "16", StaffRole.MANAGER)
-        found = Staff(
-            manager=manager.email,
-            manager_id=manager.id,
-            advisor=staff(db.session, "16").email,
-            foreign_manager=staff(db.session, "10", StaffRole.MANAGER).email,
-        )
-        db.session.commit()
-    return found
+    return operator_16_staff(app)
 
 
 def pdf_text(data: bytes) -> str:

@@ -41,8 +41,8 @@ class Staff:
     foreign_manager: str
 
 
-@pytest.fixture
-def people(app: Flask) -> Staff:
+def operator_16_staff(app: Flask) -> Staff:
+    """A manager and an advisor of operator 16, and a manager of operator 10."""
     with app.app_context():
         manager = staff(db.session, "16", StaffRole.MANAGER)
         found = Staff(
@@ -53,6 +53,11 @@ def people(app: Flask) -> Staff:
         )
         db.session.commit()
     return found
+
+
+@pytest.fixture
+def people(app: Flask) -> Staff:
+    return operator_16_staff(app)
 
 
 @dataclass
