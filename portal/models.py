@@ -3,6 +3,7 @@ domain's personal-data declarations, so that the RGPD registry sees all columns.
 
 # Each domain's personal-data declarations (portal/privacy/registry.py).
 import portal.advisor.personal_data
+import portal.agenda.personal_data
 import portal.audit.personal_data
 import portal.auth.personal_data
 import portal.beneficiary.personal_data
@@ -16,6 +17,7 @@ import portal.network.personal_data
 import portal.orientation.personal_data
 import portal.privacy.personal_data
 import portal.satisfaction.personal_data  # noqa: F401
+from portal.advisor.contact_models import DossierHandover, DossierMessage
 from portal.advisor.models import (
     Dossier,
     DossierCounter,
@@ -24,6 +26,7 @@ from portal.advisor.models import (
     ReferenceItem,
     Unit,
 )
+from portal.agenda.models import CalendarFeed
 from portal.audit.models import FileRead
 from portal.auth.models import LoginAttempt, StaffLink, UserSession
 from portal.beneficiary.models import ClosureRequest, SignInLink
@@ -69,12 +72,15 @@ __all__ = [
     "AppointmentRequest",
     "AvailabilityWindow",
     "Beneficiary",
+    "CalendarFeed",
     "ClosureRequest",
     "Complaint",
     "ComplaintAttachment",
     "ComplaintMessage",
     "Dossier",
     "DossierCounter",
+    "DossierHandover",
+    "DossierMessage",
     "ErasureRecord",
     "FileRead",
     "Interaction",

@@ -178,6 +178,8 @@ class Unit(Base):
     etat_projet: Mapped[str | None] = mapped_column(String(40))
     description_service: Mapped[str] = mapped_column(Text, default="")
     motif_cloture: Mapped[str | None] = mapped_column(String(40))
+    # The person and the advisor were warned two weeks before the unit closes as an abandon.
+    abandon_warning_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="units", foreign_keys=[dossier_id])

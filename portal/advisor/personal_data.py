@@ -4,6 +4,7 @@ columns hold personal data, what erasure does to each, and how long it is kept. 
 
 from __future__ import annotations
 
+from portal.advisor.contact_models import DossierHandover, DossierMessage
 from portal.advisor.models import Dossier, Interaction, ReferenceItem, Unit
 from portal.privacy.registry import ACCOMPANIMENT, DataKind, Erasure, Subject, declare
 
@@ -47,3 +48,17 @@ declare(
     ),
 )
 declare(ReferenceItem, subject=Subject.NOBODY, other=("list_name", "label_fr", "label_en"))
+declare(
+    DossierHandover,
+    subject=Subject.BENEFICIARY,
+    belongs_to="dossier_id",
+    personal={"reason": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK)},
+    other=tuple(c.name for c in DossierHandover.__table__.columns if c.name != "reason"),
+)
+declare(
+    DossierMessage,
+    subject=Subject.BENEFICIARY,
+    belongs_to="dossier_id",
+    personal={"text": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK)},
+    other=tuple(c.name for c in DossierMessage.__table__.columns if c.name != "text"),
+)

@@ -114,6 +114,8 @@ class Slot(Base):
     window_id: Mapped[int | None] = mapped_column(
         ForeignKey("availability_window.id", ondelete="SET NULL")
     )
+    # A one-off slot created by staff (no window): who created it.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     offers_presentiel: Mapped[bool] = mapped_column(Boolean)
@@ -121,7 +123,7 @@ class Slot(Base):
     offers_visio: Mapped[bool] = mapped_column(Boolean)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    advisor: Mapped[StaffMember] = relationship()
+    advisor: Mapped[StaffMember] = relationship(foreign_keys=[advisor_id])
     site: Mapped[Site | None] = relationship()
     operator: Mapped[Operator] = relationship()
 
@@ -262,12 +264,22 @@ class Appointment(Base):
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A session of a unit (issue 14); None for a first appointment, which has its request.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", use_alter=True), index=True)
+    # Staff who booked it for the person; None when the person booked it themselves.
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    # Why staff booked after the request's legal deadline (CCTP 3.3), or with an advisor
+    # other than the référent unique (CCTP 2.1.3): recorded, never silent.
+    late_reason: Mapped[str | None] = mapped_column(Text)
+    other_advisor_reason: Mapped[str | None] = mapped_column(Text)
+    # A video session's meeting link (the operator's template), shown to the two parties only.
+    video_url: Mapped[str | None] = mapped_column(String(500))
 
     slot: Mapped[Slot] = relationship()
     request: Mapped[AppointmentRequest | None] = relationship(back_populates="appointments")
     beneficiary: Mapped[Beneficiary] = relationship()
     operator: Mapped[Operator] = relationship()
-    advisor: Mapped[StaffMember] = relationship()
+    advisor: Mapped[StaffMember] = relationship(foreign_keys=[advisor_id])
     site: Mapped[Site | None] = relationship()
 
     @property

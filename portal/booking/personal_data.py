@@ -55,7 +55,16 @@ declare(
     Appointment,
     subject=Subject.BENEFICIARY,
     belongs_to="beneficiary_id",
-    other=tuple(c.name for c in Appointment.__table__.columns),
+    # Staff's words on why a booking was late or with another advisor: about the person.
+    personal={
+        "late_reason": BOOKING(DataKind.FREE_TEXT, Erasure.BLANK),
+        "other_advisor_reason": BOOKING(DataKind.FREE_TEXT, Erasure.BLANK),
+    },
+    other=tuple(
+        c.name
+        for c in Appointment.__table__.columns
+        if c.name not in {"late_reason", "other_advisor_reason"}
+    ),
 )
 declare(
     Absence,

@@ -71,6 +71,9 @@ class Operator(Base):
     in_person_first_days: Mapped[int] = mapped_column(SmallInteger, default=10)
     # CCTP 3.7: « chaque Titulaire désigne un correspondant Médiation », by default its
     # managers (`portal.mediation.contacts`). use_alter: staff_member points back here.
+    # The operator's own video tool (issue 14): a URL template with {code}, a fresh code per
+    # session, e.g. "https://visio.example.fr/cep-{code}". None: no video meeting link.
+    video_url_template: Mapped[str | None] = mapped_column(String(300))
     mediation_correspondent_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_member.id", use_alter=True)
     )
