@@ -87,6 +87,7 @@ def free_in(
     return (
         scope,
         Slot.withdrawn_at.is_(None),
+        Slot.created_by_id.is_(None),  # a one-off slot is made for one person only
         Slot.starts_at >= start,
         Slot.starts_at < end,
         ~live_appointment(),

@@ -110,6 +110,7 @@ def _materialise_operator(
             Slot.withdrawn_at,
         ).where(
             Slot.operator_id == operator.id,
+            Slot.created_by_id.is_(None),  # one-off slots are staff's, not the windows'
             Slot.starts_at >= max(now, window_start),
             Slot.starts_at < window_end,
         )
