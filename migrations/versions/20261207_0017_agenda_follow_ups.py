@@ -9,6 +9,8 @@ Create Date: 2026-12-07 04:53:32.249980
 
 from __future__ import annotations
 
+import warnings
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -109,22 +111,26 @@ def upgrade() -> None:
             batch_op.f("ix_dossier_message_dossier_id"), ["dossier_id"], unique=False
         )
 
-    with op.batch_alter_table("appointment", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("booked_by_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("late_reason", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("other_advisor_reason", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("video_url", sa.String(length=500), nullable=True))
-        batch_op.create_index(batch_op.f("ix_appointment_unit_id"), ["unit_id"], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f("fk_appointment_unit_id_unit"), "unit", ["unit_id"], ["id"]
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_appointment_booked_by_id_staff_member"),
-            "staff_member",
-            ["booked_by_id"],
-            ["id"],
-        )
+    # SQLite's batch mode copies the table and reflects its neighbours: the expression index
+    # on beneficiary (lower(email)) cannot be reflected and is left as it is.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", sa.exc.SAWarning)
+        with op.batch_alter_table("appointment", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
+            batch_op.add_column(sa.Column("booked_by_id", sa.Integer(), nullable=True))
+            batch_op.add_column(sa.Column("late_reason", sa.Text(), nullable=True))
+            batch_op.add_column(sa.Column("other_advisor_reason", sa.Text(), nullable=True))
+            batch_op.add_column(sa.Column("video_url", sa.String(length=500), nullable=True))
+            batch_op.create_index(batch_op.f("ix_appointment_unit_id"), ["unit_id"], unique=False)
+            batch_op.create_foreign_key(
+                batch_op.f("fk_appointment_unit_id_unit"), "unit", ["unit_id"], ["id"]
+            )
+            batch_op.create_foreign_key(
+                batch_op.f("fk_appointment_booked_by_id_staff_member"),
+                "staff_member",
+                ["booked_by_id"],
+                ["id"],
+            )
 
     with op.batch_alter_table("operator", schema=None) as batch_op:
         batch_op.add_column(sa.Column("video_url_template", sa.String(length=300), nullable=True))
