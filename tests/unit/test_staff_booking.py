@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.booking.calendar import monday
 from portal.booking.errors import BookingError, BookingErrorCode
-from portal.booking.models import AppointmentRequest, RequestStatus, Slot
+from portal.booking.models import Appointment, AppointmentRequest, RequestStatus, Slot
 from portal.booking.slots import operator_timezone
 from portal.booking.staff_booking import (
     StaffBookingError,
@@ -62,7 +62,7 @@ def after_deadline(request: AppointmentRequest) -> datetime:
 
 def book(
     session: Session, request: AppointmentRequest, slot: Slot, staff: StaffMember, **kw: object
-):  # type: ignore[no-untyped-def]
+) -> Appointment:
     values: dict[str, object] = {
         "operator_id": request.operator_id,
         "request_id": request.id,
@@ -204,7 +204,9 @@ def test_a_slot_that_cannot_be_booked_is_refused(
     assert caught.value.code == code
 
 
-def one_off(session: Session, request: AppointmentRequest, advisor: StaffMember, **kw: object):  # type: ignore[no-untyped-def]
+def one_off(
+    session: Session, request: AppointmentRequest, advisor: StaffMember, **kw: object
+) -> Appointment:
     values: dict[str, object] = {
         "operator_id": request.operator_id,
         "request_id": request.id,
