@@ -13,7 +13,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import Field, SelectChoice, SelectField
+from wtforms import SelectChoice, SelectField
 
 from portal.auth.policies import current_operator, current_staff, staff_required
 from portal.booking import emails, follow_up
@@ -36,6 +36,7 @@ from portal.extensions import db
 from portal.manage import bp
 from portal.manage.queue_views import OPERATOR_STAFF
 from portal.manage.staff_booking_forms import BookSlotForm, OneOffForm, SlotFilterForm
+from portal.manage.staff_booking_text import refusal
 from portal.network.models import Modality, Operator, Site, StaffMember, StaffRole
 from portal.orientation.labels import MOTIFS
 from portal.routing import bounded_id
@@ -43,24 +44,6 @@ from portal.urls import public_url
 
 BASE = "/demandes-en-attente/<id:request_id>/rendez-vous"
 RETRY = {BookingErrorCode.SLOT_TAKEN, BookingErrorCode.SLOT_UNAVAILABLE}
-
-
-def _messages() -> dict[BookingErrorCode, str]:
-    return {
-        BookingErrorCode.SLOT_TAKEN: _(
-            "Ce créneau vient d'être pris par quelqu'un d'autre. Choisissez-en un autre : "
-            "vos réponses sont gardées."
-        ),
-        BookingErrorCode.SLOT_UNAVAILABLE: _(
-            "Ce créneau n'est plus disponible. Choisissez-en un autre : vos réponses sont gardées."
-        ),
-        BookingErrorCode.MODALITY_NOT_OFFERED: _(
-            "Ce créneau n'est pas proposé dans cette modalité."
-        ),
-        BookingErrorCode.AFTER_DEADLINE: _(
-            "Ce rendez-vous est après la date limite de la demande : indiquez pourquoi."
-        ),
-    }
 
 
 @bp.get(BASE)
@@ -99,7 +82,7 @@ def book_request_slot(request_id: int) -> Response | tuple[str, int]:
             now=now(),
         )
     except (BookingError, StaffBookingError) as error:
-        return _refused(error, operator, request_id, filters, form, form.slot)
+        return _refused(error, operator, request_id, filters, form)
     return _booked(appointment)
 
 
@@ -131,7 +114,7 @@ def book_request_one_off(request_id: int) -> Response | tuple[str, int]:
             now=now(),
         )
     except (BookingError, StaffBookingError) as error:
-        return _refused(error, operator, request_id, filters, form, _one_off_field(form, error))
+        return _refused(error, operator, request_id, filters, form)
     return _booked(appointment)
 
 
@@ -153,7 +136,6 @@ def _refused(
     request_id: int,
     filters: SlotFilterForm,
     form: BookSlotForm | OneOffForm,
-    field: Field,
 ) -> Response | tuple[str, int]:
     """Tell why, keep what was typed; a foreign object is 404."""
     db.session.rollback()
@@ -162,36 +144,13 @@ def _refused(
             flash(_("Cette demande n'est plus en attente : rien n'a été réservé."), "info")
             return redirect(url_for("manage.waiting"), code=303)
         abort(404)
-    message = _one_off_message(error) if isinstance(form, OneOffForm) else None
-    messages = _messages()
-    target = form.late_reason if error.code is BookingErrorCode.AFTER_DEADLINE else field
-    fallback = messages[BookingErrorCode.SLOT_UNAVAILABLE]
-    target.errors = [message or messages.get(error.code, fallback)]
+    target, message = refusal(error, form)
+    target.errors = [message]
     waiting = db.session.get_one(AppointmentRequest, request_id)
-    forms: dict[str, object] = (
-        {"one_off_form": form} if isinstance(form, OneOffForm) else {"book_form": form}
-    )
     status = 409 if error.code in RETRY else 422
-    return _page(operator, waiting, filters, **forms), status  # type: ignore[arg-type]
-
-
-def _one_off_field(form: OneOffForm, error: BookingError | StaffBookingError) -> Field:
-    detail = str(error).partition(": ")[2]
-    if detail in ("advisor", "absent"):
-        return form.advisor
-    if detail == "site":
-        return form.site
-    return form.starts
-
-
-def _one_off_message(error: BookingError) -> str | None:
-    detail = str(error).partition(": ")[2]
-    return {
-        "time": _("Indiquez un moment à venir."),
-        "absent": _("Ce conseiller est absent ce jour-là."),
-        "overlap": _("Ce conseiller a déjà un créneau ou un rendez-vous à ce moment-là."),
-        "site": _("Choisissez le site où recevoir la personne."),
-    }.get(detail)
+    if isinstance(form, OneOffForm):
+        return _page(operator, waiting, filters, one_off_form=form), status
+    return _page(operator, waiting, filters, book_form=form), status
 
 
 def _booked(appointment: Appointment) -> Response:

@@ -26,6 +26,11 @@ from tests import staff_booking_data as data
 from tests import workspace_data as ws
 from tests.conftest import FrozenClock
 from tests.mail_data import rendered_by_sender, text_as_sent
+from tests.web.test_manage_booking import count_queries
+
+# The page of a week: the signed-in member, the request and its person, advisors and sites,
+# the week's slots with their site and advisor in one query.
+STATEMENTS = 10
 
 
 def text_of(body: bytes) -> str:
@@ -121,6 +126,13 @@ def test_a_manager_books_a_waiting_request_and_the_person_gets_the_usual_email(
     queue = client.get("/pro/demandes-en-attente").data.decode()
     assert f'href="{url(request_id)}"' in queue and "Proposer un rendez-vous" in queue
     week = (clock.today + timedelta(days=2)).isoformat()
+    statements, stop = count_queries(app)
+    try:
+        whole_week = client.get(f"{url(request_id)}?week={week}")
+    finally:
+        stop()
+    assert whole_week.status_code == 200
+    assert len(statements) <= STATEMENTS, statements  # whatever the number of slots shown
     page = client.get(f"{url(request_id)}?week={week}&advisor={scene.advisor_id}")
     assert page.status_code == 200
     shown = text_of(page.data)
