@@ -263,6 +263,7 @@ def cases(known: dict[str, str]) -> list[Case]:
         Case("space.sign_out_everywhere", "POST", "/mon-espace/deconnexion-partout", {}),
         Case("esign.sign_page", "GET", "/signer/{token}", {"lang": "fr"}, {"token": signing}),
         Case("esign.sign_pdf", "GET", "/signer/{token}/document.pdf", {}, {"token": signing}),
+        Case("esign.open_page", "POST", "/signer/{token}/ouvrir", {}, {"token": signing}),
         Case("esign.send_code", "POST", "/signer/{token}/code", {}, {"token": signing}),
         Case("esign.sign", "POST", "/signer/{token}", SIGNING, {"token": signing}),
         Case("esign.verify_page", "GET", "/verifier", {"lang": "fr"}),
