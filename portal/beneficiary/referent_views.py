@@ -95,10 +95,10 @@ def _form(dossier_id: int, *, fresh: bool = False) -> MessageForm:
 
 def _refusal(code: messages.MessageErrorCode) -> str:
     if code == messages.MessageErrorCode.TOO_LONG:
-        return _("4 000 caractères au plus : raccourcissez votre message.")
+        return str(_("4 000 caractères au plus : raccourcissez votre message."))
     if code == messages.MessageErrorCode.NO_REFERENT:
-        return _("Ce dossier n'a plus de conseiller référent : prenez un nouveau rendez-vous.")
-    return _("Écrivez votre message.")
+        return str(_("Ce dossier n'a plus de conseiller référent : prenez un nouveau rendez-vous."))
+    return str(_("Écrivez votre message."))
 
 
 def init_app(app: Flask) -> None:

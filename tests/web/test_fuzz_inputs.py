@@ -261,6 +261,13 @@ def cases(known: dict[str, str]) -> list[Case]:
         Case("space.sign_out", "POST", "/mon-espace/deconnexion", {}),
         Case("space.confirm_sign_in", "POST", "/mon-espace/connexion", {"token": "abc"}),
         Case("space.sign_out_everywhere", "POST", "/mon-espace/deconnexion-partout", {}),
+        Case(
+            "referent.write",
+            "POST",
+            "/mon-espace/dossiers/{dossier_id}/message",
+            {"message-1-text": "Bonjour"},
+            {"dossier_id": "1"},
+        ),
         Case("esign.sign_page", "GET", "/signer/{token}", {"lang": "fr"}, {"token": signing}),
         Case("esign.sign_pdf", "GET", "/signer/{token}/document.pdf", {}, {"token": signing}),
         Case("esign.open_page", "POST", "/signer/{token}/ouvrir", {}, {"token": signing}),

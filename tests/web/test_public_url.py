@@ -33,9 +33,7 @@ def _sign_in_link(app: Flask, base_url: str) -> str:
     with app.app_context():
         email = person(db.session).email
         db.session.commit()
-    response = app.test_client().post(
-        "/mon-espace/lien", data={"email": email}, base_url=base_url
-    )
+    response = app.test_client().post("/mon-espace/lien", data={"email": email}, base_url=base_url)
     assert response.status_code == 303
     with app.app_context():
         message = db.session.scalars(

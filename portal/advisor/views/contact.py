@@ -153,13 +153,13 @@ def _handover_form(dossier: Dossier, *, fresh: bool = False) -> HandoverForm:
 
 def _message_error(code: messages.MessageErrorCode) -> str:
     if code == messages.MessageErrorCode.TOO_LONG:
-        return _("4 000 caractères au plus : raccourcissez votre message.")
-    return _("Écrivez votre réponse.")
+        return str(_("4 000 caractères au plus : raccourcissez votre message."))
+    return str(_("Écrivez votre réponse."))
 
 
 def _handover_message(code: handover.HandoverErrorCode) -> str:
     if code == handover.HandoverErrorCode.SAME_ADVISOR:
-        return _("Ce conseiller suit déjà ce dossier : choisissez-en un autre.")
+        return str(_("Ce conseiller suit déjà ce dossier : choisissez-en un autre."))
     if code == handover.HandoverErrorCode.REASON_TOO_LONG:
-        return _("500 caractères au plus.")
-    return _("Choisissez un conseiller de la liste.")
+        return str(_("500 caractères au plus."))
+    return str(_("Choisissez un conseiller de la liste."))
