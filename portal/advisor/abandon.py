@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from portal.advisor.models import Unit, UnitStatus
+from portal.advisor.models import Dossier, Unit, UnitStatus
 
 # Issue 14: « two weeks before a unit would close as an abandon ».
 ABANDON_WARNING_DAYS = 14
@@ -63,6 +63,7 @@ def warned_units(session: Session, *, advisor_id: int, today: date, limit: int =
                 Unit.deadline >= today,
                 Unit.deadline <= today + timedelta(days=ABANDON_WARNING_DAYS),
             )
+            .options(joinedload(Unit.dossier).joinedload(Dossier.beneficiary))
             .order_by(Unit.deadline, Unit.id)
             .limit(limit)
         )
