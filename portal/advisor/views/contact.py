@@ -6,7 +6,7 @@ the shared templates need one include line each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask import flash, g, redirect, url_for
@@ -37,7 +37,6 @@ class DossierContact:
     warned: Unit | None
     answer: AnswerForm | None = None
     hand_over: HandoverForm | None = None
-    forms_failed: list[FlaskForm] = field(default_factory=list)
 
 
 @bp.app_template_global("dossier_contact")
@@ -63,14 +62,21 @@ def dossier_contact(dossier: Dossier) -> DossierContact:
     return contact
 
 
+@dataclass(frozen=True, slots=True)
+class HomeNotices:
+    messages: list[DossierMessage]
+    handovers: list[DossierHandover]
+    abandons: list[Unit]
+
+
 @bp.app_template_global("advisor_notices")
-def advisor_notices(staff: StaffMember, today: date) -> dict[str, list]:  # type: ignore[type-arg]
+def advisor_notices(staff: StaffMember, today: date) -> HomeNotices:
     """The advisor's home: messages to answer, dossiers handed to them, abandons ahead."""
-    return {
-        "messages": messages.unanswered(db.session, advisor_id=staff.id),
-        "handovers": handover.recent_handovers_to(db.session, advisor_id=staff.id, now=utcnow()),
-        "abandons": abandon.warned_units(db.session, advisor_id=staff.id, today=today),
-    }
+    return HomeNotices(
+        messages=messages.unanswered(db.session, advisor_id=staff.id),
+        handovers=handover.recent_handovers_to(db.session, advisor_id=staff.id, now=utcnow()),
+        abandons=abandon.warned_units(db.session, advisor_id=staff.id, today=today),
+    )
 
 
 @bp.post("/dossiers/<id:dossier_id>/messages")
@@ -105,9 +111,10 @@ def hand_over(dossier_id: int) -> Response:
     form = _handover_form(dossier)
     advisors = {str(a.id): a for a in queries.active_advisors(db.session, dossier.operator_id)}
     chosen = advisors.get(form.advisor.data or "")
-    if form.validate() and chosen is None:
+    valid = form.validate()
+    if valid and chosen is None:
         form.advisor.errors = [_("Choisissez un conseiller de la liste.")]
-    elif form.validate() and chosen is not None:
+    elif valid and chosen is not None:
         try:
             done = handover.hand_over(
                 db.session,
