@@ -9,10 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.advisor import abandon
 from portal.advisor.models import Unit, UnitKind
 from portal.clock import today_in_france
-from portal.db import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from tests.mail_data import text_as_sent
@@ -38,18 +36,6 @@ def _warnings(session: Session, unit_id: int) -> int:
         )
         or 0
     )
-
-
-def test_the_claim_takes_the_units_within_two_weeks_once(session: Session, clock: object) -> None:
-    today = today_in_france()
-    soon = _unit(session, "16", UnitKind.UO1, 10)
-    edge = _unit(session, "16", UnitKind.UO1, abandon.ABANDON_WARNING_DAYS)
-    later = _unit(session, "16", UnitKind.UO1, abandon.ABANDON_WARNING_DAYS + 1)
-    past = _unit(session, "16", UnitKind.UO1, -1)  # closes tonight: too late to warn
-    claimed = abandon.claim_abandon_warnings(session, today=today, now=utcnow())
-    assert {soon.id, edge.id} <= set(claimed)
-    assert later.id not in claimed and past.id not in claimed
-    assert abandon.claim_abandon_warnings(session, today=today, now=utcnow()) == []
 
 
 def test_the_command_mails_once_and_the_advisor_sees_the_date(app: Flask, clock: object) -> None:

@@ -10,13 +10,10 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from portal.advisor import handover
 from portal.advisor.contact_models import DossierHandover
 from portal.advisor.models import Dossier, Unit, UnitKind
 from portal.clock import today_in_france
-from portal.db import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.network.models import StaffRole
@@ -119,23 +116,3 @@ def test_only_a_manager_hands_a_dossier(app: Flask, team: Team) -> None:
         data={"handover-advisor": str(team.second_id)},
     )
     assert refused.status_code == 404
-
-
-def test_the_core_refuses_the_same_advisor_and_another_operator_s(
-    session: Session, clock: object
-) -> None:
-    today = today_in_france()
-    first = staff(session, "16")
-    manager = staff(session, "16", role=StaffRole.MANAGER)
-    stranger = staff(session, "10")
-    unit = engaged(session, first, UnitKind.UO1, engaged_on=today, today=today)
-    for to, code in (
-        (first, handover.HandoverErrorCode.SAME_ADVISOR),
-        (stranger, handover.HandoverErrorCode.NOT_AN_ADVISOR),
-    ):
-        with pytest.raises(handover.HandoverError) as refused:
-            handover.hand_over(session, unit.dossier, to=to, by=manager, reason="", now=utcnow())
-        assert refused.value.code == code
-    with pytest.raises(handover.HandoverError) as not_manager:
-        handover.hand_over(session, unit.dossier, to=stranger, by=first, reason="", now=utcnow())
-    assert not_manager.value.code == handover.HandoverErrorCode.NOT_A_MANAGER

@@ -171,19 +171,3 @@ def test_a_manager_reads_the_thread_but_does_not_answer(app: Flask, followed: Fo
         f"/pro/dossiers/{followed.dossier_id}/messages", data={"answer-text": "x"}
     )
     assert refused.status_code == 404
-
-
-def test_the_core_refuses_empty_text_and_a_dossier_without_referent(
-    session: Session, clock: object
-) -> None:
-    today = today_in_france()
-    advisor = staff(session, "16")
-    unit = engaged(session, advisor, UnitKind.UO1, engaged_on=today, today=today)
-    with pytest.raises(messages.MessageError) as refused:
-        messages.write_to_referent(
-            session, unit.dossier, text="Bonjour", today=today, now=unit.created_at
-        )
-    assert refused.value.code == messages.MessageErrorCode.NO_REFERENT
-    with pytest.raises(messages.MessageError) as empty:
-        messages.checked_text(" \n ")
-    assert empty.value.code == messages.MessageErrorCode.EMPTY
