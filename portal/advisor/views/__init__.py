@@ -8,6 +8,6 @@ bp = Blueprint("advisor", __name__, url_prefix="/pro")
 
 
 def init_app(app: Flask) -> None:
-    from portal.advisor.views import dossier, home, orders, units  # noqa: F401  (routes on bp)
+    from portal.advisor.views import contact, dossier, home, orders, units  # noqa: F401  (routes on bp)
 
     app.register_blueprint(bp)
