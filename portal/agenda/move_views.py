@@ -38,7 +38,7 @@ def move(appointment_id: int) -> Response | tuple[str, int] | str:
     target = _target_advisor(appointment)
     form = MoveForm(request.form if request.method == "POST" else None)
     if request.method == "GET":
-        form.modality.data = appointment.modality.value
+        form.modality.data = str(appointment.modality)
     context = _context(appointment, target, form)
     if request.method == "GET":
         return render_template("agenda/move.html", **context)
