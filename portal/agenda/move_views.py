@@ -123,7 +123,9 @@ def _context(appointment: Appointment, target: StaffMember, form: MoveForm) -> d
     tz = operator_timezone(operator)
     now = utcnow()
     today = now.astimezone(tz).date()
-    week = max(monday(parse_day(request.args.get("week")) or today), monday(today))
+    # The appointment's own week first: the closest free slots are usually around it.
+    shown = parse_day(request.args.get("week")) or appointment.starts_at.astimezone(tz).date()
+    week = max(monday(shown), monday(today))
     start = max(datetime.combine(week, datetime.min.time(), tz), now)
     end = datetime.combine(week + timedelta(days=7), datetime.min.time(), tz)
     slots = moves.free_slots(
