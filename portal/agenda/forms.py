@@ -79,10 +79,13 @@ class MoveForm(PortalForm):
                 if field.data is None and not field.errors:
                     field.errors = [*field.errors, str(message)]
                     valid = False
+            if self.day.data is not None and not 2000 <= self.day.data.year <= 2100:
+                self.day.errors = [*self.day.errors, str(DATE_MESSAGE)]
+                valid = False
             if self.minutes.data is None and not self.minutes.errors:
                 self.minutes.errors = [*self.minutes.errors, str(_l("Indiquez une durée."))]
                 valid = False
-        elif not (self.slot.data or "").isdigit():
+        elif not (self.slot.data or "").isdigit() or len(self.slot.data) > 9:
             self.slot.errors = [*self.slot.errors, str(_l("Choisissez un créneau."))]
             valid = False
         return valid

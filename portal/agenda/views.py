@@ -89,11 +89,17 @@ def _advisor_pick(operator: Operator) -> tuple[AdvisorPickForm, StaffMember | No
     return form, chosen
 
 
+# An agenda's week is within these years; beyond, the neighbouring weeks would overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_day(value: str | None) -> date | None:
+    """A day typed in a link (`?week=`), or None when it is none or out of any agenda."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def small_int(value: str) -> bool:

@@ -268,3 +268,20 @@ def test_a_uo21_session_with_another_advisor_asks_for_a_reason(
     refused = manager.post(url, data=form)
     assert refused.status_code == 422 and "référent unique" in text_of(refused.data)
     assert manager.post(url, data={**form, "other_advisor_reason": "Congé"}).status_code == 303
+
+
+def test_sharp_values_in_the_agenda_are_answered_not_crashed(
+    app: Flask, clock: FrozenClock
+) -> None:
+    week = a_week(app, clock.today)
+    client = ws.sign_in(app.test_client(), str(week["email"]))
+    for value in ("9999-12-31", "0001-01-01", "2026-02-30", "\x00"):
+        assert client.get("/pro/agenda", query_string={"week": value}).status_code == 200
+    url = f"/pro/agenda/rendez-vous/{week['first']}/deplacer"
+    assert client.get(url, query_string={"week": "9999-12-31"}).status_code == 200
+    huge = client.post(url, data={"how": "slot", "slot": "9" * 20, "modality": "telephone"})
+    assert huge.status_code == 422 and "Choisissez un créneau." in text_of(huge.data)
+    far = {"how": "time", "day": "9999-12-31", "start": "23:30", "minutes": "240",
+           "modality": "telephone"}  # fmt: skip
+    response = client.post(url, data=far)
+    assert response.status_code == 422 and "Indiquez une date" in text_of(response.data)
