@@ -1,5 +1,5 @@
 """/pro/agenda/flux: an advisor makes (shown once) or revokes their feed's secret URL; and the
-feed itself, public, at /agenda/<token>.ics (text/calendar). Only the advisor reaches their
+feed itself, public, at /calendrier/<token>.ics (text/calendar). Only the advisor reaches their
 own feed page: a manager has none, and nobody sees another's secret (only its hash is kept)."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def revoke_feed() -> Response:
     return redirect(url_for("agenda.feed_page"), code=303)
 
 
-@bp.get("/agenda/<token>.ics")
+@bp.get("/calendrier/<token>.ics")
 def feed(token: str) -> Response:
     now = utcnow()
     found = core.feed_for_token(db.session, token, now=now)

@@ -214,9 +214,9 @@ def test_the_feed_url_is_shown_once_revocable_and_its_own(app: Flask, clock: Fro
     assert "Aucune adresse n'est active." in text_of(client.get("/pro/agenda/flux").data)
     made = client.post("/pro/agenda/flux")
     assert made.status_code == 200
-    found = re.search(r'value="(https?://[^"]+/agenda/([^"/]+)\.ics)"', made.data.decode())
+    found = re.search(r'value="(https?://[^"]+/calendrier/([^"/]+)\.ics)"', made.data.decode())
     assert found is not None
-    path = f"/agenda/{found.group(2)}.ics"
+    path = f"/calendrier/{found.group(2)}.ics"
     # Shown once: the page opened again does not carry it.
     assert found.group(2) not in client.get("/pro/agenda/flux").data.decode()
 
@@ -236,18 +236,18 @@ def test_the_feed_url_is_shown_once_revocable_and_its_own(app: Flask, clock: Fro
 
     assert client.post("/pro/agenda/flux/revoquer").status_code == 303
     assert app.test_client().get(path).status_code == 404
-    assert app.test_client().get("/agenda/inconnu.ics").status_code == 404
+    assert app.test_client().get("/calendrier/inconnu.ics").status_code == 404
 
 
 def test_a_new_feed_url_revokes_the_old_one(app: Flask, clock: FrozenClock) -> None:
     week = a_week(app, clock.today)
     client = ws.sign_in(app.test_client(), str(week["email"]))
-    pattern = r"/agenda/([^\"/]+)\.ics"
+    pattern = r"/calendrier/([^\"/]+)\.ics"
     first = re.search(pattern, client.post("/pro/agenda/flux").data.decode())
     second = re.search(pattern, client.post("/pro/agenda/flux").data.decode())
     assert first is not None and second is not None
-    assert app.test_client().get(f"/agenda/{first.group(1)}.ics").status_code == 404
-    assert app.test_client().get(f"/agenda/{second.group(1)}.ics").status_code == 200
+    assert app.test_client().get(f"/calendrier/{first.group(1)}.ics").status_code == 404
+    assert app.test_client().get(f"/calendrier/{second.group(1)}.ics").status_code == 200
 
 
 def test_a_uo21_session_with_another_advisor_asks_for_a_reason(

@@ -358,7 +358,7 @@ def cases(known: dict[str, str]) -> list[Case]:
             {"complaint_id": "1"},
         ),
         # Issue 14: an advisor's calendar feed; only the token's hash reaches the database.
-        Case("agenda.feed", "GET", "/agenda/{token}.ics", {}, {"token": "x" * 43}),
+        Case("agenda.feed", "GET", "/calendrier/{token}.ics", {}, {"token": "x" * 43}),
         Case("satisfaction.survey", "GET", "/enquete/{token}", {}, {"token": known["survey"]}),
         Case(
             "satisfaction.survey",

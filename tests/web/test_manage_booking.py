@@ -329,15 +329,11 @@ def test_an_advisor_sees_their_appointments_of_the_week(
     assert "Sur place" in page
     assert re.search(r"Lundi \d+ \w+ .*(9|10|11) h 00", page)
     # A manager sees it too, and a filter on another advisor hides it.
-    seen = text_of(
-        manager.get(f"/pro/agenda?week={monday.isoformat()}&advisor={advisor_id}").data
-    )
+    seen = text_of(manager.get(f"/pro/agenda?week={monday.isoformat()}&advisor={advisor_id}").data)
     assert "Camille Agenda" in seen
     with app.app_context():
         colleague = db.session.scalar(select(StaffMember.id).where(StaffMember.email == ADVISOR))
-    hidden = text_of(
-        manager.get(f"/pro/agenda?week={monday.isoformat()}&advisor={colleague}").data
-    )
+    hidden = text_of(manager.get(f"/pro/agenda?week={monday.isoformat()}&advisor={colleague}").data)
     assert "Camille Agenda" not in hidden
 
 
