@@ -84,6 +84,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     mediation_features = (mediator_views, complaint_letter_views, mediator_access_views)
     for feature in (*mediation_features, correspondent_views, dialogue_views, reporting_views):
         feature.init_app(app)
+    from portal.agenda import views as agenda_views
+
+    agenda_views.init_app(app)  # issue 14 §3: the advisor's week, moves and calendar feed
     from portal import subscribers
 
     subscribers.register()  # who reacts to the domain events, in order

@@ -24,6 +24,7 @@ TOKEN_PATHS = (
     "/pro/mot-de-passe/",
     "/pro/connexion/lien/",
     "/signer/",
+    "/calendrier/",  # an advisor's calendar feed (issue 14)
 )
 
 _IN_PATH = re.compile(

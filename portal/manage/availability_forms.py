@@ -1,5 +1,5 @@
 """Forms of the staff booking screens: availability windows and absences, the advisor list's
-filter, the agenda's filter and the period of the delay indicator.
+filter and the period of the delay indicator.
 
 The forms check the shape of what was typed (a time, a date, a number); the business rules
 (opening hours, overlaps, modalities…) are the booking core's, in `booking.availability`, and
@@ -98,14 +98,6 @@ class AdvisorFilterForm(PortalForm):
         csrf = False  # a GET search
 
     q = StringField(_l("Nom du conseiller"), validators=[Optional(), Length(max=100)])
-    site = SelectField(_l("Site"), choices=[], validate_choice=False)
-
-
-class AgendaFilterForm(PortalForm):
-    class Meta:
-        csrf = False  # a GET filter
-
-    advisor = SelectField(_l("Conseiller"), choices=[], validate_choice=False)
     site = SelectField(_l("Site"), choices=[], validate_choice=False)
 
 

@@ -16,7 +16,8 @@ NATIONAL = (StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
 STAFF_NAV = (
     ("manage.home", _l("Accueil"), (*OPERATOR_STAFF, *NATIONAL)),
     ("advisor.home", _l("Mes dossiers"), ADVISOR),
-    ("manage.my_appointments", _l("Mes rendez-vous"), OPERATOR_STAFF),
+    ("agenda.week", _l("Agenda"), OPERATOR_STAFF),
+    ("agenda.feed_page", _l("Agenda dans mon calendrier"), ADVISOR),
     ("manage.waiting", _l("Demandes en attente"), OPERATOR_STAFF),
     ("mediation_staff.queue", _l("Réclamations"), OPERATOR_STAFF),
     ("manage.sites", _l("Sites et horaires"), MANAGER),

@@ -365,6 +365,8 @@ def cases(known: dict[str, str]) -> list[Case]:
             {"text": "Merci"},
             {"complaint_id": "1"},
         ),
+        # Issue 14: an advisor's calendar feed; only the token's hash reaches the database.
+        Case("agenda.feed", "GET", "/calendrier/{token}.ics", {}, {"token": "x" * 43}),
         Case("satisfaction.survey", "GET", "/enquete/{token}", {}, {"token": known["survey"]}),
         Case(
             "satisfaction.survey",

@@ -220,6 +220,7 @@ def test_an_advisor_cannot_open_manager_pages(
         "/pro/disponibilites",
         "/pro/demandes-en-attente",
         "/pro/mes-rendez-vous",
+        "/pro/agenda",
         "/pro/indicateurs/delai",
     ],
 )
@@ -323,20 +324,16 @@ def test_an_advisor_sees_their_appointments_of_the_week(
         email = advisor.email  # type: ignore[union-attr]
         monday = slot.starts_at.date() - timedelta(days=slot.starts_at.weekday())
     client = sign_in(app.test_client(), email)
-    page = text_of(client.get(f"/pro/mes-rendez-vous?week={monday.isoformat()}").data)
+    page = text_of(client.get(f"/pro/agenda?week={monday.isoformat()}").data)
     assert "Camille Agenda" in page and "06 12 34 56 78" in page
     assert "Sur place" in page
     assert re.search(r"Lundi \d+ \w+ .*(9|10|11) h 00", page)
     # A manager sees it too, and a filter on another advisor hides it.
-    seen = text_of(
-        manager.get(f"/pro/mes-rendez-vous?week={monday.isoformat()}&advisor={advisor_id}").data
-    )
+    seen = text_of(manager.get(f"/pro/agenda?week={monday.isoformat()}&advisor={advisor_id}").data)
     assert "Camille Agenda" in seen
     with app.app_context():
         colleague = db.session.scalar(select(StaffMember.id).where(StaffMember.email == ADVISOR))
-    hidden = text_of(
-        manager.get(f"/pro/mes-rendez-vous?week={monday.isoformat()}&advisor={colleague}").data
-    )
+    hidden = text_of(manager.get(f"/pro/agenda?week={monday.isoformat()}&advisor={colleague}").data)
     assert "Camille Agenda" not in hidden
 
 
@@ -418,9 +415,9 @@ def test_staff_actions_need_the_csrf_token(app: Flask, rows: dict[str, list[int]
 def test_the_agenda_answers_its_week_fragment_to_htmx(manager: FlaskClient) -> None:
     next_week = today_in_france() + timedelta(days=7)
     response = manager.get(
-        f"/pro/mes-rendez-vous?week={next_week.isoformat()}", headers={"HX-Request": "true"}
+        f"/pro/agenda?week={next_week.isoformat()}", headers={"HX-Request": "true"}
     )
     assert "HX-Request" in response.headers["Vary"]
     body = response.data.decode().lstrip()
-    assert body.startswith('<section id="appointments-week"')
+    assert body.startswith('<section id="agenda-week"')
     assert "Semaine précédente" in body  # a later week links back
