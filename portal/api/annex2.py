@@ -61,12 +61,10 @@ def api_annex2() -> Response | tuple[Response, int]:
         return invalid(
             _("« %(value)s » n'est pas une date au format AAAA-MM-JJ.", value=day_text[:20])
         )
-    if code is not None and len(code) > 2:
-        return invalid(_("« %(value)s » n'est pas un code d'opérateur.", value=code[:20]))
     try:
         chosen = targets(db.session, code)
     except Annex2Error:
-        return invalid(_("Aucun opérateur n'a le code « %(value)s ».", value=code))
+        return invalid(_("Aucun opérateur n'a le code « %(value)s ».", value=(code or "")[:20]))
     ids = [t.id for t in chosen]
 
     def body() -> Iterator[bytes]:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from portal.reporting.annex2_columns import COLUMNS
 FORMATS = {"csv": "csv", "json": "jsonl"}  # --format → file extension
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/x-ndjson; charset=utf-8"}
 DELIMITER = ";"
+OPERATOR_CODE = re.compile(r"[0-9A-Za-z]{2}")  # Annex 2: « OO », 2 alphanumerics
 # Error codes (put into words by the CLI and the API).
 BAD_DAY = "bad_day"
 DAY_NOT_OVER = "day_not_over"
@@ -60,6 +62,8 @@ def targets(session: Session, code: str | None) -> list[Target]:
     """The operators to export, by code order; one when `code` is given (else every one)."""
     query = select(Operator.id, Operator.code).order_by(Operator.code)
     if code is not None:
+        if not OPERATOR_CODE.fullmatch(code.strip()):
+            raise Annex2Error(UNKNOWN_OPERATOR)
         query = query.where(Operator.code == code.strip().upper())
     found = [Target(id, code) for id, code in session.execute(query)]
     if code is not None and not found:

@@ -278,3 +278,24 @@ def test_the_api_refuses_a_missing_unknown_or_revoked_token(app: Flask) -> None:
         assert answer.status_code == 401
         assert answer.headers["WWW-Authenticate"].startswith("Bearer")
     assert cli(app, "revoke-api-token", "--name", "nobody").exit_code != 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"day": "\x00"},
+        {"day": DAY, "operator": "\x00"},
+        {"day": DAY, "operator": "0\x00"},
+        {"day": "9" * 5000},
+        {"day": "2026-06-17T10:00"},
+        {"day": DAY, "format": "\u202ejson"},
+        {"day": DAY, "operator": "é7"},
+    ],
+)
+def test_sharp_values_get_a_400_never_a_server_error(app: Flask, query: dict[str, str]) -> None:
+    secret = token(app, f"sharp-{uuid.uuid4().hex[:8]}")
+    answer = app.test_client().get(
+        "/api/v1/annex2", query_string=query, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert answer.status_code == 400
+    assert answer.get_json()["result"] == "invalid"
