@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
+import operator
 import os
 import re
 import tempfile
@@ -25,7 +27,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from portal.network.models import Operator
-from portal.reporting.annex2 import Annex2Error, Period, livrable_filename, stream_rows
+from portal.reporting.annex2 import (
+    NOT_POSTGRESQL,
+    Annex2Error,
+    Period,
+    livrable_filename,
+    stream_rows,
+)
 from portal.reporting.annex2_columns import COLUMNS
 
 FORMATS = {"csv": "csv", "json": "jsonl"}  # --format → file extension
@@ -166,22 +174,37 @@ def export_day(
     session: Session, day: date, chosen: Sequence[Target], fmt: str, directory: Path
 ) -> list[Path]:
     """One file per operator (with only the header when nothing changed), the livrables
-    closed that day beside them, and `manifest-<day>.json`. Returns the data files."""
+    closed that day beside them, and `manifest-<day>.json`. Returns the data files.
+
+    One statement streams the day's rows of every chosen operator, ordered by operator code;
+    each operator's rows go to its own file as they come. The operators' locks are taken in
+    code order (no deadlock between a run for one operator and a run for all)."""
     if fmt not in FORMATS:
         raise Annex2Error(BAD_FORMAT)
+    if session.get_bind().dialect.name != "postgresql":
+        raise Annex2Error(NOT_POSTGRESQL)
     directory.mkdir(parents=True, exist_ok=True)
+    keys = [f"annex2:{target.code}:{day.isoformat()}" for target in chosen]
     written = []
-    period = Period(day, day)
-    for target in chosen:
-        key = f"annex2:{target.code}:{day.isoformat()}"
+    for key in keys:
         _lock(session, key)
-        try:
+    try:
+        rows = stream_rows(session, Period(day, day), [target.id for target in chosen])
+        groups = itertools.groupby(rows, key=operator.itemgetter("operateur"))
+        group = next(groups, None)
+        for target in chosen:
             path = directory / data_filename(target.code, day, fmt)
-            write_atomically(path, encode(stream_rows(session, period, [target.id]), fmt))
+            if group is not None and group[0] == target.code:
+                write_atomically(path, encode(group[1], fmt))
+                group = next(groups, None)
+            else:
+                write_atomically(path, encode(iter(()), fmt))
+            written.append(path)
+        for target in chosen:
             _deposit_livrables(session, target, day, directory)
-        finally:
+    finally:
+        for key in reversed(keys):
             _unlock(session, key)
-        written.append(path)
     key = f"annex2-manifest:{day.isoformat()}"
     _lock(session, key)
     try:
