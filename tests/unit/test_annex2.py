@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import ClosureKind, Interaction, Unit, UnitKind, UnitStatus
@@ -278,3 +279,21 @@ def test_the_same_day_twice_gives_the_same_bytes(session: Session, dataset: dict
     second = b"".join(encode(iter(rows_of(session, "11", "16")), "csv"))
     assert first == second
     assert first.count(b"\r\n") == 6
+
+
+def test_rows_are_read_through_a_server_side_cursor(
+    session: Session, dataset: dict[str, Any]
+) -> None:
+    cursors: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "WITH changed AS" in statement:
+            cursors.append(type(cursor).__name__)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert len(rows_of(session, "16")) == 4
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert cursors == ["ServerCursor"]  # psycopg's named cursor: rows fetched in batches
