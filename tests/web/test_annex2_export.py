@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 from flask import Flask
+from sqlalchemy import text
 
 from portal import clock as portal_clock
 from portal.advisor.models import ClosureKind, UnitStatus
@@ -299,3 +300,34 @@ def test_sharp_values_get_a_400_never_a_server_error(app: Flask, query: dict[str
     )
     assert answer.status_code == 400
     assert answer.get_json()["result"] == "invalid"
+
+
+KEY = "hashtext('annex2:07:' || :d)"  # the lock of operator 07 and the day
+
+
+def test_a_run_waits_while_another_host_holds_the_operator_and_day(
+    app: Flask, dossiers: dict[str, Any], tmp_path: Path
+) -> None:
+    with app.app_context():
+        holder = db.engine.connect()
+        holder.execute(text(f"SELECT pg_advisory_lock({KEY})"), {"d": DAY})
+        done = threading.Event()
+
+        def run() -> None:
+            with app.app_context():
+                chosen = targets(db.session, "07")
+                export_day(db.session, date(2026, 6, 17), chosen, "csv", tmp_path)
+                db.session.rollback()
+            done.set()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        try:
+            assert not done.wait(1.5)  # blocked on the other host's lock
+            assert not (tmp_path / f"annex2-07-{DAY}.csv").exists()
+        finally:
+            holder.execute(text(f"SELECT pg_advisory_unlock({KEY})"), {"d": DAY})
+            holder.close()
+        thread.join(60)
+    assert done.is_set()
+    assert (tmp_path / f"annex2-07-{DAY}.csv").exists()
