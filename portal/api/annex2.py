@@ -66,6 +66,11 @@ def api_annex2() -> Response | tuple[Response, int]:
     except Annex2Error:
         return invalid(_("Aucun opérateur n'a le code « %(value)s ».", value=(code or "")[:20]))
     ids = [t.id for t in chosen]
+    if db.session.get_bind().dialect.name != "postgresql":  # before the first byte is sent
+        unavailable = jsonify(
+            {"result": "unavailable", "message": _("L'export Annexe 2 demande PostgreSQL.")}
+        )
+        return unavailable, 503
 
     def body() -> Iterator[bytes]:
         try:
