@@ -4,6 +4,7 @@ domain's personal-data declarations, so that the RGPD registry sees all columns.
 # Each domain's personal-data declarations (portal/privacy/registry.py).
 import portal.advisor.personal_data
 import portal.agenda.personal_data
+import portal.api.personal_data
 import portal.audit.personal_data
 import portal.auth.personal_data
 import portal.beneficiary.personal_data

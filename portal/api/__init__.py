@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from portal.api import deadline, locate, orientation, verify  # noqa: E402,F401  (routes)
+from portal.api import annex2, deadline, locate, orientation, verify  # noqa: E402,F401  (routes)

@@ -382,6 +382,12 @@ def cases(known: dict[str, str]) -> list[Case]:
             {"requested_on": "2026-12-01", "commune": RENNES},
         ),
         Case(
+            "api.api_annex2",
+            "GET",
+            "/api/v1/annex2",
+            {"day": "2026-06-17", "operator": "07", "format": "csv"},
+        ),
+        Case(
             "api.api_locate",
             "GET",
             "/api/v1/locate",

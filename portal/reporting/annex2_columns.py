@@ -1,0 +1,112 @@
+"""The columns of the daily Annex 2 export, in their fixed order (documented in docs/annex2.md).
+
+One row per unit (UO1, UO2.1, UO2.2; UO0 once issue 15 §2 gives it a unit) of each dossier
+whose data changed on the day. Columns the portal does not capture yet (issue 15 §1) are
+kept, empty, so that the layout does not move when they arrive.
+"""
+
+from __future__ import annotations
+
+# Annex 3: « identifiant du dossier, date, heure, et un timestamp ».
+TRANSMISSION = (
+    "operateur",
+    "numero_dossier",
+    "date",
+    "heure",
+    "timestamp",
+    "reference_bon_commande",
+)
+# Annex 2 §1: the beneficiary.
+BENEFICIARY = (
+    "identifiant_beneficiaire",
+    "nir",
+    "nom",
+    "prenom",
+    "sexe",
+    "date_naissance",
+    "adresse_numero_voie",
+    "adresse_type_voie",
+    "adresse_nom_voie",
+    "adresse_commune",
+    "adresse_code_postal",
+    "entreprise_departement",
+    "entreprise_code_postal",
+    "entreprise_commune",
+    "structure",
+    "handicap",
+    "niveau_formation",
+    "secteur_activite",
+    "taille_entreprise",
+    "categorie_sociale",
+    "libelle_secteur",
+    "libelle_profession",
+    "statut",
+    "entree_entreprise",
+    "email",
+    "telephone",
+)
+# Annex 2 §2: the unit (the UO0 columns « aiguillage » included).
+UNIT = (
+    "uo",
+    "date_engagement",
+    "date_cloture",
+    "numero_decompte",
+    "origine",
+    "motif",
+    "motif_detaille",
+    "aiguillage",
+    "dates_interactions",
+    "modes_contact",
+    "motif_cloture",
+    "types_service",
+    "description_service",
+    "prestations",
+    "auto_prescription",
+    "financements",
+    "decouvertes",
+    "projet_cpir",
+    "etat_projet",
+)
+# Annex 2 §3: the complaints of the dossier and the mediator's access requests.
+COMPLAINTS = (
+    "reclamation",
+    "reclamation_dates",
+    "reclamation_motifs",
+    "reclamation_reponse_dates",
+    "mediateur_acces",
+    "mediateur_acces_dates",
+)
+# Ours: the livrable deposited beside the file that day, if any.
+DEPOSIT = ("livrable_fichier",)
+
+COLUMNS: tuple[str, ...] = TRANSMISSION + BENEFICIARY + UNIT + COMPLAINTS + DEPOSIT
+
+# Not captured by the portal yet (issue 15 §1 and §2): always empty for now.
+NOT_CAPTURED = frozenset(
+    {
+        "nir",
+        "sexe",
+        "adresse_numero_voie",
+        "adresse_type_voie",
+        "adresse_nom_voie",
+        "adresse_commune",
+        "adresse_code_postal",
+        "entreprise_departement",
+        "entreprise_code_postal",
+        "entreprise_commune",
+        "handicap",
+        "niveau_formation",
+        "secteur_activite",
+        "taille_entreprise",
+        "categorie_sociale",
+        "libelle_secteur",
+        "libelle_profession",
+        "statut",
+        "entree_entreprise",
+        "numero_decompte",
+        "aiguillage",
+    }
+)
+
+SEPARATOR = "|"  # between the values of a multi-valued field
+YES, NO = "oui", "non"
