@@ -129,6 +129,8 @@ def where(appointment: Appointment) -> str:
     if appointment.modality == Modality.TELEPHONE:
         phone = format_phone(appointment.beneficiary.phone)
         return str(_("Par téléphone : votre conseiller vous appellera au %(phone)s.", phone=phone))
+    if appointment.video_url:  # a session's meeting link: the person's own e-mail only
+        return str(_("En visio, à cette adresse : %(url)s", url=appointment.video_url))
     return str(
         _("En visio : votre conseiller vous enverra le lien de connexion avant le rendez-vous.")
     )
