@@ -81,7 +81,7 @@ class SessionForm(PortalForm):
     advisor = SelectField(
         _l("Conseiller"),
         choices=[],
-        validators=[InputRequired(message=_l("Choisissez le conseiller."))],
+        validators=[Optional()],
         invalid_choice_message=NOT_OFFERED,
     )
     other_advisor_reason = TextAreaField(
@@ -113,6 +113,9 @@ class SessionForm(PortalForm):
             valid = False
         if self.minutes.data is None and not self.minutes.errors:
             self.minutes.errors.append(str(_l("Indiquez une durée entre 15 et 240 minutes.")))
+            valid = False
+        if not self.advisor.data and not self.advisor.errors:
+            self.advisor.errors.append(str(_l("Choisissez le conseiller.")))
             valid = False
         if self.modality.data == Modality.PRESENTIEL.value and not self.site.data:
             self.site.errors.append(str(_l("Sur place : choisissez le lieu.")))

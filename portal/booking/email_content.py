@@ -148,8 +148,8 @@ def calendar_invitation(
         location = f"{site.name}, {site.street}, {site.postal_code} {site.commune_name}"
     elif appointment.modality == Modality.TELEPHONE:
         location = str(_("Par téléphone"))
-    else:
-        location = str(_("En visio"))
+    else:  # a session's meeting link, when there is one, is where it takes place
+        location = appointment.video_url or str(_("En visio"))
     description = [context["where"]]
     if context["manage_url"]:
         description.append(_("Déplacer ou annuler ce rendez-vous :") + " " + context["manage_url"])
