@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from icalendar import Calendar
 from flask import Flask
 from flask.testing import FlaskClient
+from icalendar import Calendar
 from sqlalchemy import select
 
 from portal.advisor.models import Interaction, Unit, UnitKind
