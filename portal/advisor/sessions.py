@@ -160,14 +160,19 @@ def current_session(session: Session, appointment: Appointment) -> Appointment:
 
 
 def _check_changeable(
-    session: Session, appointment: Appointment, *, now: datetime, cutoff: timedelta | None
+    session: Session,
+    appointment: Appointment,
+    *,
+    now: datetime,
+    cutoff: timedelta | None,
+    open_unit: bool = True,
 ) -> Unit:
-    """A booked session of an open unit; the person (`cutoff` given) only until the cut-off,
-    staff until it starts."""
+    """A booked session (of an open unit, to move it); the person (`cutoff` given) only
+    until the cut-off, staff until it starts."""
     unit = _unit_of(session, appointment)
     if not can_change(appointment, now=now, cutoff=cutoff or timedelta(0)):
         raise SessionError(SessionErrorCode.NOT_CHANGEABLE)
-    if not unit.is_open:
+    if open_unit and not unit.is_open:
         raise SessionError(SessionErrorCode.UNIT_CLOSED)
     return unit
 
@@ -237,8 +242,9 @@ def cancel_session(
     session: Session, *, appointment: Appointment, now: datetime, cutoff: timedelta | None = None
 ) -> None:
     """Cancel a session: by the person until `cutoff` before it, by staff (`cutoff` None)
-    until it starts. A one-off slot freed this way is withdrawn, never offered again."""
-    _check_changeable(session, appointment, now=now, cutoff=cutoff)
+    until it starts; even once its unit is closed. A one-off slot freed this way is
+    withdrawn, never offered again."""
+    _check_changeable(session, appointment, now=now, cutoff=cutoff, open_unit=False)
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancelled_at = now
     appointment.sequence += 1

@@ -93,7 +93,7 @@ class SessionPanel:
     referent: StaffMember
     needs_reason_kinds: bool
     sessions: list[Appointment]
-    form: SessionForm
+    form: SessionForm | None  # None for a reader (a manager)
     held_forms: dict[int, HeldForm] = field(default_factory=dict)
     viewer_id: int = 0
     now: datetime | None = None
@@ -166,14 +166,14 @@ def session_panel(dossier: Dossier, can_work: bool) -> SessionPanel | None:
     sessions = unit_sessions(unit.id)
     moment = now()
     form = given.get(f"session-{unit.id}")
-    if not isinstance(form, SessionForm):
+    if not isinstance(form, SessionForm) and can_work:
         form = session_form(unit, staff, formdata=False)
     panel = SessionPanel(
         unit=unit,
         referent=dossier.advisor,
         needs_reason_kinds=unit.kind in REFERENT_KINDS,
         sessions=sessions,
-        form=form,
+        form=form if isinstance(form, SessionForm) else None,
         viewer_id=staff.id,
         now=moment,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.advisor.errors import UnitError
@@ -25,7 +26,10 @@ from portal.advisor.sessions import (
     miss_session,
     move_session,
 )
+from portal.booking.email_content import calendar_uid
+from portal.booking.emails import queue_due_reminders
 from portal.booking.models import AppointmentStatus
+from portal.mail.models import OutboxMessage
 from portal.network.models import Modality, StaffMember
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
@@ -342,3 +346,36 @@ def test_a_cancelled_one_off_session_frees_no_slot_for_anyone(
     cancel_session(session, appointment=appointment, now=clock.now)
     offered = free_slots(session, advisor_id=unit.advisor_id, unit=unit, now=clock.now)
     assert appointment.slot_id not in {s.id for s in offered}
+
+
+def test_the_reminder_links_to_the_sessions_page_and_a_move_keeps_its_calendar_entry(
+    session: Session, clock: FrozenClock
+) -> None:
+    unit = _unit(session, clock)
+    advisor = unit.advisor
+    appointment = book_session(
+        session,
+        unit=unit,
+        slot_id=_slot_in(session, advisor, clock, days=1),
+        modality=Modality.TELEPHONE,
+        advisor=advisor,
+        staff=advisor,
+        now=clock.now,
+    )
+    first_uid = calendar_uid(appointment)
+    moved = move_session(
+        session,
+        appointment=appointment,
+        slot_id=_slot_in(session, advisor, clock, days=1, hours=2),
+        modality=Modality.TELEPHONE,
+        now=clock.now,
+        staff=advisor,
+    )
+    assert calendar_uid(moved) == first_uid
+    queue_due_reminders(
+        session, now=clock.now, days_before=2, base_url="https://cep.example", secret_key="k" * 16
+    )
+    reminder = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.topic == f"appointment:{moved.id}:reminder")
+    ).one()
+    assert "https://cep.example/rendez-vous/seance/" in reminder.body_text
