@@ -74,6 +74,13 @@ def _choice(form: SessionForm, unit: Unit) -> dict[str, object]:
     return {"modality": modality, "one_off": one_off, "advisor": advisor}
 
 
+def _again(unit: Unit, key: str, form: SessionForm | HeldForm) -> Response:
+    """The dossier page again (422), with `form` as typed in the sessions panel; the page's
+    « aller au formulaire » points at the unit (its key names the unit, not the session)."""
+    given_forms()[key] = form
+    return render_dossier(unit.dossier_id, status=422, forms={f"session-{unit.id}": form})
+
+
 def _refused(
     unit: Unit, key: str, form: SessionForm | HeldForm, error: SessionError | UnitError
 ) -> Response:
@@ -82,8 +89,7 @@ def _refused(
         attach_session_error(form, error)
     else:
         attach_error(form, error, fallback="duration_minutes")
-    given_forms()[key] = form
-    return render_dossier(unit.dossier_id, status=422, forms={key: form})
+    return _again(unit, key, form)
 
 
 @bp.post("/unites/<id:unit_id>/seances")
@@ -94,8 +100,7 @@ def book(unit_id: int) -> Response:
     form = session_form(unit, staff, formdata=True)
     key = f"session-{unit.id}"
     if not form.validate():
-        given_forms()[key] = form
-        return render_dossier(unit.dossier_id, status=422, forms={key: form})
+        return _again(unit, key, form)
     try:
         appointment = book_session(
             db.session,
@@ -159,8 +164,7 @@ def held(session_id: int) -> Response:
     form = HeldForm(prefix=f"h{appointment.id}")
     key = f"held-{appointment.id}"
     if not form.validate():
-        given_forms()[key] = form
-        return render_dossier(unit.dossier_id, status=422, forms={key: form})
+        return _again(unit, key, form)
     try:
         hold_session(
             db.session,
