@@ -38,18 +38,6 @@ from portal.booking.one_off import create_one_off_slot
 from portal.booking.services import can_change, replace_appointment
 from portal.network.models import Modality, StaffMember
 
-__all__ = [
-    "OneOff",
-    "SessionError",
-    "SessionErrorCode",
-    "book_session",
-    "cancel_session",
-    "current_session",
-    "hold_session",
-    "miss_session",
-    "move_session",
-]
-
 
 @dataclass(frozen=True, slots=True)
 class OneOff:

@@ -19,7 +19,7 @@ from portal.advisor.models import Unit
 from portal.advisor.policies import unit_or_404
 from portal.advisor.session_emails import queue_session_mail
 from portal.advisor.session_forms import ConfirmForm, HeldForm, SessionForm, VideoTemplateForm
-from portal.advisor.session_rules import SessionError, set_video_template
+from portal.advisor.session_rules import SessionError, SessionErrorCode, set_video_template
 from portal.advisor.sessions import (
     OneOff,
     book_session,
@@ -38,7 +38,7 @@ from portal.advisor.views.session_panel import (
 )
 from portal.advisor.views.texts import error_message
 from portal.auth.policies import current_staff, staff_required
-from portal.booking.models import Appointment, Slot
+from portal.booking.models import Appointment, AppointmentStatus, Slot
 from portal.booking.slots import operator_timezone
 from portal.clock import now, today_in_france
 from portal.extensions import db
@@ -122,6 +122,9 @@ def book(unit_id: int) -> Response:
 @staff_required(StaffRole.ADVISOR)
 def move(session_id: int) -> Response | str | tuple[str, int]:
     appointment, unit = _session_or_404(session_id)
+    if appointment.status != AppointmentStatus.BOOKED:  # held, missed, cancelled or moved
+        flash(session_error_text(SessionError(SessionErrorCode.NOT_CHANGEABLE)), "error")
+        return _back_to(unit)
     staff = current_staff()
     form = session_form(unit, staff, formdata=request.method == "POST", appointment=appointment)
     if request.method == "GET" or not form.validate():
