@@ -32,7 +32,7 @@ run: install translations
 	$(FLASK) cep upgrade
 	$(FLASK) cep seed-demo
 	$(FLASK) cep materialise-slots
-	$(BIN)/python -m portal.devserver --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/python -m portal.devserver --host 127.0.0.1 --port $(PORT)
 
 test: install translations
 	scripts/install-test-deps

@@ -93,13 +93,18 @@ def in_process(codes: list[str]) -> tuple[list[float], list[float], float]:
         nonlocal queries
         queries += 1
 
+    from portal.network.snapshot import cache_for
+
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
+        # The network's version check goes to the driver's cursor, unseen by engine events.
+        cache = cache_for(db.session)
     for code in codes[:50]:  # warm-up
         client.get(f"/api/v1/locate?postal_code={code}")
         client.get("/_bench/bare")
     locate, bare = [], []
     queries = 0
+    checks = cache.version_checks
     for code in codes:
         t = time.perf_counter()
         response = client.get(f"/api/v1/locate?postal_code={code}")
@@ -108,7 +113,7 @@ def in_process(codes: list[str]) -> tuple[list[float], list[float], float]:
         t = time.perf_counter()
         client.get("/_bench/bare")
         bare.append(time.perf_counter() - t)
-    return locate, bare, queries / len(codes)
+    return locate, bare, (queries + cache.version_checks - checks) / len(codes)
 
 
 def free_port() -> int:

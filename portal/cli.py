@@ -59,6 +59,7 @@ def seed_demo(force: bool) -> None:
 def init_app(app: Flask) -> None:
     from portal.advisor import cli as advisor_cli
     from portal.auth import cli as auth_cli
+    from portal.backup import cli as backup_cli
     from portal.booking import cli as booking_cli
     from portal.esign import cli as esign_cli
     from portal.mail import cli as mail_cli
@@ -67,6 +68,6 @@ def init_app(app: Flask) -> None:
     from portal.privacy import cli as privacy_cli
 
     features = (advisor_cli, auth_cli, booking_cli, esign_cli, mail_cli, mediation_cli)
-    for feature in (*features, privacy_cli, network_cli):
+    for feature in (*features, privacy_cli, network_cli, backup_cli):
         feature.register(cep)
     app.cli.add_command(cep)

@@ -63,7 +63,7 @@ def load(instance_path: Path) -> dict[str, Any]:
         engine_options["pool_pre_ping"] = True
     portal_env = os.environ.get("PORTAL_ENV", "development").strip().lower()
     smtp_host = os.environ.get("SMTP_HOST", "").strip()
-    public_base_url = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    public_base_url, from_request = _public_url(portal_env)
     return {
         "SECRET_KEY": _secret_key(instance_path),
         # "production" turns off the development helpers (the /dev/mailbox page).
@@ -90,8 +90,13 @@ def load(instance_path: Path) -> dict[str, Any]:
         "MEDIATOR_URL": os.environ.get(
             "MEDIATOR_URL", "https://www.francecompetences.fr/mediateur/"
         ),
-        # Links in e-mails sent outside a request (reminders from cron) start with this.
+        # Every link that leaves the site (e-mails, .ics, PDFs) starts with this: PUBLIC_URL
+        # (PUBLIC_BASE_URL, its older name, is still read). `portal.urls.public_base_url`.
         "PUBLIC_BASE_URL": public_base_url,
+        # Development only, neither set: the links follow the request's own address (the
+        # loopback port `make run` serves on; TRUSTED_HOSTS has checked the Host). Never in
+        # production: a link built from the Host header is a phishing tool (issue 10).
+        "PUBLIC_URL_FROM_REQUEST": from_request,
         # Booking. Slots are materialised this many days ahead: more than the 30 working days
         # of CCTP 3.3 even across Christmas.
         "BOOKING_HORIZON_DAYS": _int("BOOKING_HORIZON_DAYS", 63),
@@ -224,6 +229,17 @@ def load(instance_path: Path) -> dict[str, Any]:
 
 # Werkzeug cannot match a bracketed IPv6 host in this list; the dev server binds 127.0.0.1.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def _public_url(portal_env: str) -> tuple[str, bool]:
+    """PUBLIC_URL (or PUBLIC_BASE_URL), else the loopback address on $PORT; and whether the
+    request may stand in for it (development without either setting)."""
+    for name in ("PUBLIC_URL", "PUBLIC_BASE_URL"):
+        value = os.environ.get(name, "").strip().rstrip("/")
+        if value:
+            return value, False
+    port = os.environ.get("PORT", "").strip() or "5000"
+    return f"http://127.0.0.1:{port}", portal_env == "development"
 
 
 def _trusted_hosts(portal_env: str, public_base_url: str) -> list[str]:

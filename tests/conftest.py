@@ -59,6 +59,9 @@ def make_app(database_url: str, instance: Path, **extra: object) -> Flask:
         "SQLALCHEMY_ENGINES": {"default": options},
         "MAIL_MAILBOX_PATH": str(instance / "mailbox"),
         "SMS_BOX_PATH": str(instance / "smsbox"),
+        # The suite's links start with PUBLIC_BASE_URL, as in production; the development
+        # fallback on the request's address has its own test (`test_public_url.py`).
+        "PUBLIC_URL_FROM_REQUEST": False,
     }
     config.update(extra)
     os.environ.setdefault("SECRET_KEY", "test-secret")

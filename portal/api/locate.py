@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.api import bp
-from portal.api.serialize import candidate_json, competence_json
+from portal.api.serialize import candidate_json, competence_json, encode_body
 from portal.extensions import db
 from portal.geo.gazetteer import get_gazetteer
 from portal.locator import places
@@ -86,4 +86,5 @@ def api_locate() -> Response | tuple[Response, int]:
             "Cap emploi, Missions locales.",
             territory=territory,
         )
-    return jsonify(body)
+    # Flask's JSON text, with each site's text encoded once per snapshot spliced in.
+    return current_app.response_class(encode_body(body) + "\n", mimetype="application/json")

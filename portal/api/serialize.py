@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from portal.geo.gazetteer import Commune
@@ -24,25 +25,53 @@ def operator_json(operator: OperatorView | None) -> dict[str, Any] | None:
     }
 
 
-# The part of a site's JSON that depends on the site alone, built once per site object of the
-# in-memory network (`network.snapshot`): a reloaded snapshot brings new objects, hence a miss.
-# Plain dict writes, safe across threads; about 800 entries at most.
-_SITE_BODIES: dict[int, tuple[SiteView, dict[str, Any]]] = {}
+# A site's JSON depends on the site alone but for two values: it is encoded once per site
+# object of the in-memory network (`network.snapshot`; a reloaded snapshot brings new objects,
+# hence a miss), with markers where the distance and `approximate` go. Plain dict writes, safe
+# across threads; about 800 entries at most.
+_SITE_TEXTS: dict[int, tuple[SiteView, str]] = {}
+_DISTANCE, _APPROXIMATE = "\x00distance", "\x00approximate"
+_SITES = "\x00sites"
 
 
-def site_json(nearby: NearbySiteView, approximate: bool = False) -> dict[str, Any]:
-    """``approximate``: the place's position is not its commune's own, so is the distance."""
-    body = dict(_site_body(nearby.site))  # the keys in their order, two of them filled here
-    body["distance_km"] = nearby.distance_km
-    body["approximate"] = approximate
-    return body
+class EncodedSites(list[str]):
+    """The JSON texts of a competence's sites, spliced into the body by `encode_body`."""
+
+
+def site_text(nearby: NearbySiteView, approximate: bool = False) -> str:
+    """A site as JSON text (sorted keys, compact, ASCII: Flask's defaults). ``approximate``:
+    the place's position is not its commune's own, so is the distance."""
+    known = _SITE_TEXTS.get(nearby.site.id)
+    if known is None or known[0] is not nearby.site:
+        body = _site_body(nearby.site)
+        body["distance_km"], body["approximate"] = _DISTANCE, _APPROXIMATE
+        known = (nearby.site, _dumps(body))
+        _SITE_TEXTS[nearby.site.id] = known
+    return (
+        known[1]
+        .replace(_DISTANCE_TEXT, json.dumps(nearby.distance_km))
+        .replace(_APPROXIMATE_TEXT, "true" if approximate else "false")
+    )
+
+
+def encode_body(body: dict[str, Any]) -> str:
+    """The response's JSON text, with the sites of `competence_json` spliced in."""
+    lists = {key: value for key, value in body.items() if isinstance(value, EncodedSites)}
+    text = _dumps({key: _SITES + key if key in lists else value for key, value in body.items()})
+    for key, sites in lists.items():
+        text = text.replace(_dumps(_SITES + key), "[" + ",".join(sites) + "]")
+    return text
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+_DISTANCE_TEXT, _APPROXIMATE_TEXT = _dumps(_DISTANCE), _dumps(_APPROXIMATE)
 
 
 def _site_body(site: SiteView) -> dict[str, Any]:
-    known = _SITE_BODIES.get(site.id)
-    if known is not None and known[0] is site:
-        return known[1]
-    body = {
+    return {
         "id": site.id,
         "name": site.name,
         "kind": site.kind,
@@ -70,14 +99,14 @@ def _site_body(site: SiteView) -> dict[str, Any]:
         ],
         "meets_extended_hours_rule": site.meets_extended_hours_rule,
     }
-    _SITE_BODIES[site.id] = (site, body)
-    return body
 
 
 def competence_json(
     competence: Competence | None, prefix: str = "", approximate: bool = False
 ) -> dict[str, Any]:
-    sites = [site_json(s, approximate) for s in competence.sites] if competence else []
+    """The competence; its sites already JSON texts (`EncodedSites`), for `encode_body`."""
+    found = competence.sites if competence else ()
+    sites = EncodedSites(site_text(s, approximate) for s in found)
     return {
         f"{prefix}lot": competence.lot.as_json() if competence else None,
         f"{prefix}operator": operator_json(competence.operator) if competence else None,

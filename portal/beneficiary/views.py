@@ -34,7 +34,7 @@ from portal.advisor.reference import items
 from portal.advisor.views.texts import KIND_TITLES
 from portal.auth.models import SessionKind
 from portal.auth.sessions import open_session, revoke_beneficiary_sessions
-from portal.beneficiary import copy_views, emails, services
+from portal.beneficiary import copy_views, emails, referent_views, services
 from portal.beneficiary.forms import ClosureRequestForm, LinkRequestForm
 from portal.beneficiary.space_session import (
     SPACE_SESSION_KEY,
@@ -207,6 +207,7 @@ def request_closure(unit_id: int) -> Response | str | tuple[str, int]:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     copy_views.init_app(app)
+    referent_views.init_app(app)
     app.before_request(check_space_session)
 
 

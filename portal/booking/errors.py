@@ -19,3 +19,4 @@ class BookingError(Exception):
     def __init__(self, code: BookingErrorCode, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else str(code))
         self.code = code
+        self.detail = detail  # which part was refused, e.g. a one-off slot's "absent"

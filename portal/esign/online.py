@@ -209,6 +209,15 @@ def open_request(
     )
 
 
+def was_opened(session: Session, request: SignatureRequest) -> bool:
+    """Whether the person went past the link's « Continuer » page (`open_request`): only
+    then does a plain GET show the document and the signing steps (issue 14, mail scanners)."""
+    return any(
+        event.kind == EventKind.OPENED and event.detail.get("request") == request.id
+        for event in events_of(session, request.version_id)
+    )
+
+
 # --- Ending a request ------------------------------------------------------------------------
 
 

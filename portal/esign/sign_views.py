@@ -2,16 +2,17 @@
 e-mail or the QR code shown during the session. No account: the link and the code sent to the
 person's phone identify them. Plain forms; works without JavaScript.
 
-GET shows the document (readable text and its PDF) and, while the request is pending, the
-two steps: receive a code, then sign. A refusal comes back with what was typed (not the
-code), its reason, and status 422.
+GET first shows a « Continuer » button only (no state change, `no-store`); its POST records
+the opening and shows the document (readable text and its PDF) and, while the request is
+pending, the two steps: receive a code, then sign. Later GETs show that page directly.
+A refusal comes back with what was typed (not the code), its reason, and status 422.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -33,12 +34,26 @@ from portal.livrables.views.context import content_context
 from portal.livrables.views.signing import file_response
 
 PAGE = "esign/sign.html"
+CONTINUE_PAGE = "esign/sign_continue.html"
 # Refusals shown next to a field of the form rather than above it.
 FIELD_OF = {Code.MENTION: "mention", Code.NAME: "name", Code.CONSENT: "consent"}
 
 
 @bp.get("/signer/<token>")
-def sign_page(token: str) -> str | tuple[str, int]:
+def sign_page(token: str) -> Response | str | tuple[str, int]:
+    """Until the person has pressed « Continuer », the link only shows that button: a mail
+    scanner or a preview that opens every link records nothing and changes nothing."""
+    request = _request(token)
+    if request.is_pending and not online.was_opened(db.session, request):
+        response = make_response(render_template(CONTINUE_PAGE, request_token=token))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return _page(token, request, BeneficiarySignForm(formdata=None), error=None)
+
+
+@bp.post("/signer/<token>/ouvrir")
+def open_page(token: str) -> str | tuple[str, int]:
+    """« Continuer »: the opening is recorded (evidence), then the document is shown."""
     request = _request(token)
     error = None
     if request.is_pending:
@@ -178,4 +193,4 @@ def _page(
     return (page, 422) if failed else page
 
 
-__all__ = ["send_code", "sign", "sign_page", "sign_pdf"]
+__all__ = ["open_page", "send_code", "sign", "sign_page", "sign_pdf"]

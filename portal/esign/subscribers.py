@@ -16,6 +16,7 @@ from portal.esign.certificates import SealSettings, SealUnavailableError
 from portal.esign.seal import SealError, seal_version
 from portal.events import LivrableSigned, VersionVoided
 from portal.livrables.models import LivrableVersion
+from portal.urls import public_base_url
 
 
 def seal_settings(config: Mapping[str, Any]) -> SealSettings:
@@ -25,7 +26,7 @@ def seal_settings(config: Mapping[str, Any]) -> SealSettings:
         tsa_url=str(config["ESIGN_TSA_URL"]),
         demo_dir=Path(config["ESIGN_DEMO_DIR"]),
         allow_demo=config["PORTAL_ENV"] != "production",
-        verify_url=f"{config['PUBLIC_BASE_URL']}/verifier",
+        verify_url=f"{public_base_url()}/verifier",
         mediator_url=str(config["MEDIATOR_URL"]),
         mediator_address=str(config["MEDIATOR_POSTAL_ADDRESS"]),
     )

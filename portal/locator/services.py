@@ -2,7 +2,7 @@
 
 CCTP 1.2.4 (L303-305): the competent operator is the one of the person's home *or* workplace;
 when they differ the person picks. Distances are geodesic (geopy, WGS-84 ellipsoid), measured
-only for the sites a spherical prefilter keeps (`portal.locator.distance`). `locate` reads the
+only for the sites a spherical prefilter keeps (`portal.geo.distance`). `locate` reads the
 network from the worker's in-memory snapshot (`portal.network.snapshot`): one SELECT of the
 network's version per call once the snapshot is warm.
 """
@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.locator.distance import rank_nearest, sphere_km
+from portal.geo.distance import rank_nearest, sphere_km
 from portal.locator.places import Place
 from portal.network.models import Operator, Site
 from portal.network.snapshot import NetworkSnapshot, OperatorView, SiteView, network_snapshot

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         network_views,
         privacy_views,
         queue_views,
+        staff_booking_views,
     )
 
     app.register_blueprint(bp)

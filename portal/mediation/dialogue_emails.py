@@ -27,7 +27,7 @@ from portal.mail.services import enqueue_mail
 from portal.mediation.contacts import mediation_contacts, mediators
 from portal.mediation.models import Complaint, Referral, ReferralMessage, Thread
 from portal.network.models import StaffMember
-from portal.urls import public_url
+from portal.urls import public_base_url, public_url
 
 STAFF_TEMPLATE = "mediation/dialogue/email/to_staff"
 
@@ -47,8 +47,7 @@ def mediator_referral_url(referral_id: int) -> str:
     try:
         return public_url("mediator.referral", _locale(), referral_id=referral_id)
     except BuildError:
-        base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-        return f"{base}/pro/mediateur/saisines/{referral_id}"
+        return f"{public_base_url()}/pro/mediateur/saisines/{referral_id}"
 
 
 def _to_staff(

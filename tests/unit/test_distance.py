@@ -11,8 +11,8 @@ from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.locator import distance
-from portal.locator.distance import SPHERE_OVER_GEODESIC, geodesic_km, rank_nearest, sphere_km
+from portal.geo import distance
+from portal.geo.distance import SPHERE_OVER_GEODESIC, geodesic_km, rank_nearest, sphere_km
 
 # Metropolitan France with Corsica, and the overseas départements (the network's extent).
 AREAS = {
@@ -106,8 +106,14 @@ def test_only_a_few_sites_are_measured_exactly(monkeypatch: pytest.MonkeyPatch) 
     assert calls / requests < 7  # of 110 sites, 5 always measured
 
 
-def test_the_geodesic_is_geopys() -> None:
-    assert geodesic_km(46.58, 0.34, 47.06, 0.64) == geodesic((46.58, 0.34), (47.06, 0.64)).km
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(-21.5, 51.2), st.floats(-61.9, 55.9), st.floats(-21.5, 51.2), st.floats(-61.9, 55.9)
+)
+def test_the_geodesic_is_geopys(lat1: float, lon1: float, lat2: float, lon2: float) -> None:
+    # The same problem on the same ellipsoid, compiled: equal to within a micrometre.
+    ours = geodesic_km(lat1, lon1, lat2, lon2)
+    assert ours == pytest.approx(geodesic((lat1, lon1), (lat2, lon2)).km, abs=1e-9)
 
 
 def test_nothing_to_rank() -> None:

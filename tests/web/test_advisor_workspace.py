@@ -431,9 +431,13 @@ def test_a_manager_reads_the_dossier_without_any_form(app: Flask) -> None:
     assert number in text_of(response.data)
     assert "Lecture seule" in text_of(response.data)
     assert "Démarche individuelle" in text_of(response.data)  # the Annex 2 data, as text
-    # Signing out (here, or everywhere), nothing else.
+    # Signing out (here, or everywhere) and handing the dossier over (issue 14), nothing else.
     actions = re.findall(r'<form[^>]*action="([^"]*)"', body)
-    assert sorted(actions) == ["/pro/deconnexion", "/pro/deconnexion-partout"]
+    assert sorted(actions) == [
+        "/pro/deconnexion",
+        "/pro/deconnexion-partout",
+        f"/pro/dossiers/{dossier_id}/referent",
+    ]
     assert f'action="/pro/unites/{unit_id}/' not in body
     assert client.post(f"/pro/dossiers/{dossier_id}/unites", data=_engage_data()).status_code == 404
     assert client.post(f"/pro/unites/{unit_id}/donnees", data={}).status_code == 404

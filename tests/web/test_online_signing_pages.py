@@ -93,9 +93,11 @@ def test_the_person_signs_from_the_e_mailed_link_and_the_sms_code(
 ) -> None:
     link = advisor_asks(app, client, printed)
     person = app.test_client()
-    page = person.get(link)
+    assert "Continuer" in text_of(person.get(link).data)  # the link's first page: a button
+    page = person.post(f"{link}/ouvrir")
     assert page.status_code == 200
     assert "Lisez-le, puis signez-le" in text_of(page.data)
+    assert "Lisez-le, puis signez-le" in text_of(person.get(link).data)  # opened, then read
     assert person.get(f"{link}/document.pdf").data.startswith(b"%PDF")
 
     sent = person.post(f"{link}/code")

@@ -9,6 +9,7 @@ bp = Blueprint("advisor", __name__, url_prefix="/pro")
 
 def init_app(app: Flask) -> None:
     from portal.advisor.views import (  # noqa: F401  (routes on bp)
+        contact,
         dossier,
         home,
         orders,
