@@ -111,7 +111,8 @@ def free_slots(
     session: Session, *, advisor_id: int, unit: Unit, now: datetime, limit: int = 60
 ) -> list[Slot]:
     """The advisor's free slots from now to the unit's deadline (at most OFFER_WEEKS ahead):
-    not withdrawn, no live appointment on them."""
+    from their windows (a one-off slot was made for one person), not withdrawn, no live
+    appointment on them."""
     zone = operator_timezone(unit.operator)
     last_day = min(unit.deadline, local_day(now, unit.operator) + timedelta(weeks=OFFER_WEEKS))
     until = datetime.combine(last_day + timedelta(days=1), time(0), zone).astimezone(UTC)
@@ -122,6 +123,7 @@ def free_slots(
             .where(
                 Slot.advisor_id == advisor_id,
                 Slot.withdrawn_at.is_(None),
+                Slot.created_by_id.is_(None),
                 Slot.starts_at > now,
                 Slot.starts_at < until,
                 ~taken,
