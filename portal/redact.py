@@ -19,6 +19,7 @@ MASK = "[masqué]"
 # with a `token` argument is not covered here.
 TOKEN_PATHS = (
     "/rendez-vous/gerer/",
+    "/rendez-vous/seance/",  # a follow-up session's own page (issue 14)
     "/mon-espace/connexion/",
     "/enquete/",
     "/pro/mot-de-passe/",

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from portal.booking.ics import invitation
 from portal.booking.models import Appointment
@@ -35,7 +36,22 @@ def calendar_uid(appointment: Appointment) -> str:
     # One calendar entry per request: a move updates it instead of adding a second one.
     if appointment.request_id is not None:
         return f"request-{appointment.request_id}@cep-portal"
+    if appointment.unit_id is not None:  # a follow-up session: the same, from its first booking
+        return f"session-{_first_of(appointment)}@cep-portal"
     return f"appointment-{appointment.id}@cep-portal"
+
+
+def _first_of(appointment: Appointment) -> int:
+    """The id of the appointment a chain of moves started from (moves are few)."""
+    session = object_session(appointment)
+    first, seen = appointment.id, {appointment.id}
+    while session is not None:
+        earlier = session.scalar(select(Appointment.id).where(Appointment.replaced_by_id == first))
+        if earlier is None or earlier in seen:
+            break
+        first = earlier
+        seen.add(first)
+    return first
 
 
 def render_appointment_mail(session: Session, context: Mapping[str, Any], subject: str) -> Rendered:
@@ -129,6 +145,8 @@ def where(appointment: Appointment) -> str:
     if appointment.modality == Modality.TELEPHONE:
         phone = format_phone(appointment.beneficiary.phone)
         return str(_("Par téléphone : votre conseiller vous appellera au %(phone)s.", phone=phone))
+    if appointment.video_url:  # a session's meeting link: the person's own e-mail only
+        return str(_("En visio, à cette adresse : %(url)s", url=appointment.video_url))
     return str(
         _("En visio : votre conseiller vous enverra le lien de connexion avant le rendez-vous.")
     )
@@ -146,8 +164,8 @@ def calendar_invitation(
         location = f"{site.name}, {site.street}, {site.postal_code} {site.commune_name}"
     elif appointment.modality == Modality.TELEPHONE:
         location = str(_("Par téléphone"))
-    else:
-        location = str(_("En visio"))
+    else:  # a session's meeting link, when there is one, is where it takes place
+        location = appointment.video_url or str(_("En visio"))
     description = [context["where"]]
     if context["manage_url"]:
         description.append(_("Déplacer ou annuler ce rendez-vous :") + " " + context["manage_url"])

@@ -27,7 +27,7 @@ from portal.booking.email_content import (
     when_short,
 )
 from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus, Beneficiary
-from portal.booking.tokens import manage_token
+from portal.booking.tokens import manage_token, session_token
 from portal.i18n import format_phone, long_date
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
@@ -40,6 +40,13 @@ def manage_url(base_url: str, secret_key: str, request_id: int) -> str:
     (cron): the path comes from the application's own route."""
     token = manage_token(secret_key, request_id)
     path = current_app.url_map.bind("").build("booking.manage", {"token": token})
+    return base_url.rstrip("/") + path
+
+
+def session_url(base_url: str, secret_key: str, appointment_id: int) -> str:
+    """The signed link to a follow-up session's page (move or cancel), outside a request."""
+    token = session_token(secret_key, appointment_id)
+    path = current_app.url_map.bind("").build("session_link.page", {"token": token})
     return base_url.rstrip("/") + path
 
 
@@ -129,7 +136,12 @@ def queue_due_reminders(
     for appointment_id in sorted(claimed):
         appointment = session.get_one(Appointment, appointment_id)
         request_id = appointment.request_id
-        link = None if request_id is None else manage_url(base_url, secret_key, request_id)
+        if request_id is not None:
+            link: str | None = manage_url(base_url, secret_key, request_id)
+        elif appointment.unit_id is not None:  # a follow-up session: its own link
+            link = session_url(base_url, secret_key, appointment.id)
+        else:
+            link = None
         queue_reminder(session, appointment, link)
     return len(claimed)
 

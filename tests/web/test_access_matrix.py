@@ -122,6 +122,11 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
         start = datetime.combine(today - timedelta(days=1), time(9), UTC)
         appointment = booking.book(session, booking.slot_at(session, advisor, site, start), request)
         unit = ws.engaged(session, advisor, UnitKind.UO1, engaged_on=today, today=today)
+        # A follow-up session of the unit (issue 14 §2), to come: it may be moved or cancelled.
+        later = datetime.combine(today + timedelta(days=2), time(9), UTC)
+        follow_up = booking.book(session, booking.slot_at(session, advisor, site, later), request)
+        follow_up.request_id, follow_up.unit_id = None, unit.id
+        follow_up.beneficiary_id = unit.dossier.beneficiary_id
         livrable = Livrable(
             unit_id=unit.id, kind=LivrableKind.ETAT_DES_LIEUX, status=LivrableStatus.FROZEN
         )
@@ -239,6 +244,7 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             "complaint_id": complaint.id,
             "attachment_id": complaint_scan.id,
             "referral_id": referral.id,
+            "session_id": follow_up.id,
         }
         session.commit()
     return ids

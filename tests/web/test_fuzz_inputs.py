@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from portal.beneficiary.models import SignInLink
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
@@ -178,9 +178,45 @@ def signing_token(app: Flask) -> str:
         return request_token(app.config["SECRET_KEY"], request.id, request.nonce)
 
 
+def session_token_for(app: Flask) -> tuple[str, str]:
+    """The signed link of a follow-up session to come, and a free slot of its advisor."""
+    from datetime import timedelta
+
+    from portal.advisor.models import UnitKind
+    from portal.advisor.sessions import book_session
+    from portal.booking.tokens import session_token
+    from portal.clock import now, today_in_france
+    from portal.network.models import Modality
+    from tests.staff_booking_data import slot_at
+    from tests.workspace_data import engaged, staff
+
+    today = today_in_france()
+    with app.app_context():
+        advisor = staff(db.session, "16")
+        unit = engaged(
+            db.session, advisor, UnitKind.UO1, engaged_on=today - timedelta(days=1), today=today
+        )
+        site = advisor.sites[0]
+        booked = slot_at(db.session, advisor, site, now() + timedelta(days=3))
+        free = slot_at(db.session, advisor, site, now() + timedelta(days=4))
+        appointment = book_session(
+            db.session,
+            unit=unit,
+            slot_id=booked.id,
+            modality=Modality.TELEPHONE,
+            advisor=advisor,
+            staff=advisor,
+            now=now(),
+        )
+        db.session.commit()
+        token = session_token(app.config["SECRET_KEY"], appointment.id)
+        return token, str(free.id)
+
+
 def cases(known: dict[str, str]) -> list[Case]:
     """`known`: valid values found in the database (a free slot, a manage token…)."""
     slot, token, signing = known["slot"], known["token"], known["signing"]
+    session = known["session"]
     booking = {"key": known["key"], "slot": slot, "commune": RENNES, "lieu": "", **PERSON}
     search = {"commune": RENNES, "lieu": "", "modalite": "", "site": "", "moment": ""}
     return [
@@ -367,6 +403,22 @@ def cases(known: dict[str, str]) -> list[Case]:
         ),
         # Issue 14: an advisor's calendar feed; only the token's hash reaches the database.
         Case("agenda.feed", "GET", "/calendrier/{token}.ics", {}, {"token": "x" * 43}),
+        # A follow-up session's own page (issue 14 §2): see, move, cancel.
+        Case("session_link.page", "GET", "/rendez-vous/seance/{token}", {}, {"token": session}),
+        Case(
+            "session_link.move",
+            "POST",
+            "/rendez-vous/seance/{token}/deplacer",
+            {"slot": known["session_slot"], "modality": "telephone"},
+            {"token": session},
+        ),
+        Case(
+            "session_link.cancel",
+            "POST",
+            "/rendez-vous/seance/{token}/annuler",
+            {},
+            {"token": session},
+        ),
         Case("satisfaction.survey", "GET", "/enquete/{token}", {}, {"token": known["survey"]}),
         Case(
             "satisfaction.survey",
@@ -426,6 +478,7 @@ CREATED = (
 def known(app: Flask) -> Iterator[dict[str, str]]:
     """Valid values to start from; every row the fuzzing creates is deleted afterwards."""
     signing = signing_token(app)  # before the counts: its rows stay, tied together
+    session, session_slot = session_token_for(app)  # the same
     with app.app_context():
         mail_before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     _survey_id, survey = survey_path(app)  # a closed unit and its survey (its mail goes)
@@ -444,12 +497,20 @@ def known(app: Flask) -> Iterator[dict[str, str]]:
         "token": booked.location.rsplit("/", 1)[1],
         "survey": survey.rsplit("/", 1)[1],
         "signing": signing,
+        "session": session,
+        "session_slot": session_slot,
     }
     with app.app_context():
         db.session.execute(
             delete(OutboxAttachment).where(OutboxAttachment.message_id > mail_before)
         )
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > mail_before))
+        # The session made before the counts was moved onto appointments made after them.
+        db.session.execute(
+            update(Appointment)
+            .where(Appointment.replaced_by_id > before[Appointment])
+            .values(replaced_by_id=None)
+        )
         for model in CREATED:
             db.session.execute(delete(model).where(model.id > before[model]))
         db.session.commit()
@@ -482,7 +543,15 @@ def _request(app: Flask, case: Case, params: dict[str, str], path: dict[str, str
     return response.status_code
 
 
-PLACEHOLDERS = {"slot": "1", "key": "", "token": "", "survey": "", "signing": ""}
+PLACEHOLDERS = {
+    "slot": "1",
+    "key": "",
+    "token": "",
+    "survey": "",
+    "signing": "",
+    "session": "",
+    "session_slot": "1",
+}
 CASE_IDS = [f"{case.method} {case.path}" for case in cases(PLACEHOLDERS)]
 
 

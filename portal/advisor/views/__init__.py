@@ -8,6 +8,16 @@ bp = Blueprint("advisor", __name__, url_prefix="/pro")
 
 
 def init_app(app: Flask) -> None:
-    from portal.advisor.views import contact, dossier, home, orders, units  # noqa: F401  (routes on bp)
+    from portal.advisor.views import (  # noqa: F401  (routes on bp)
+        contact,
+        dossier,
+        home,
+        orders,
+        session_link,
+        session_panel,
+        sessions,
+        units,
+    )
 
     app.register_blueprint(bp)
+    app.register_blueprint(session_link.bp)
