@@ -22,6 +22,7 @@ STAFF_NAV = (
     ("mediation_staff.queue", _l("Réclamations"), OPERATOR_STAFF),
     ("manage.sites", _l("Sites et horaires"), MANAGER),
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
+    ("advisor.video_setting", _l("Visioconférence"), MANAGER),
     ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
     ("satisfaction.indicator", _l("Satisfaction et réengagements"), MANAGER),
     ("reporting.complaints_indicator", _l("Réclamations et médiateur (8.7)"), MANAGER),
