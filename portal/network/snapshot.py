@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, create_engine, select
 from sqlalchemy.orm import Session
 
 from portal.geo.distance import PointSet
@@ -167,9 +167,23 @@ class NetworkCache:
         # SQLite has no round trips to save, and its connections keep their own transaction
         # handling (`portal.db`), which resetting an AUTOCOMMIT connection would undo.
         sqlite = engine.dialect.name == "sqlite"
-        self._autocommit = (
-            engine if sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
+        # PostgreSQL: a small pool of its own, in autocommit and without the application
+        # pool's pre-ping, which would cost a second round trip on every request (0.1 ms at
+        # p50, bench/RESULTS.md). A connection that died is replaced and the check retried.
+        self._checks = (
+            engine
+            if sqlite
+            else create_engine(
+                engine.url,
+                isolation_level="AUTOCOMMIT",
+                pool_pre_ping=False,
+                pool_size=1,
+                max_overflow=15,
+            )
         )
+        if self._checks is not engine:
+            # Its connections are closed with the application's engine, never left open.
+            weakref.finalize(engine, self._checks.dispose)
         self._snapshot: NetworkSnapshot | None = None
         self._lock = threading.Lock()
         self.loads = 0  # how many times the network was read, for tests and benchmarks
@@ -178,7 +192,13 @@ class NetworkCache:
     def get(self, session: Session) -> NetworkSnapshot:
         if session.in_transaction():
             return self._get(session.connection())
-        with self._autocommit.connect() as connection:
+        dead = self._checks.dialect.loaded_dbapi.OperationalError
+        with self._checks.connect() as connection:
+            try:
+                return self._get(connection)
+            except dead:
+                connection.invalidate()  # the server restarted, say: once more, anew
+        with self._checks.connect() as connection:
             return self._get(connection)
 
     def _get(self, connection: Connection) -> NetworkSnapshot:
