@@ -32,10 +32,11 @@ from portal.advisor.session_rules import (
     video_link,
 )
 from portal.advisor.unit_work import record_interaction
+from portal.booking.appointments import appointment_on, replace_appointment
 from portal.booking.errors import BookingError
 from portal.booking.models import Appointment, AppointmentStatus, Slot
 from portal.booking.one_off import create_one_off_slot
-from portal.booking.services import can_change, replace_appointment
+from portal.booking.services import can_change
 from portal.network.models import Modality, StaffMember
 
 
@@ -114,18 +115,11 @@ def book_session(
     )
     try:
         with session.begin_nested():
-            appointment = Appointment(
-                slot_id=slot.id,
-                request_id=None,
+            appointment = appointment_on(
+                slot,
+                modality,
                 unit_id=unit.id,
                 beneficiary_id=unit.dossier.beneficiary_id,
-                operator_id=slot.operator_id,
-                advisor_id=slot.advisor_id,
-                site_id=slot.site_id if modality is Modality.PRESENTIEL else None,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                modality=modality,
-                status=AppointmentStatus.BOOKED,
                 sequence=0,
                 booked_by_id=staff.id,
                 other_advisor_reason=reason,

@@ -12,7 +12,6 @@ The contract's deadlines bound the move:
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -20,12 +19,13 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import Dossier, Unit, UnitKind, UnitStatus
+from portal.advisor.session_rules import video_link
+from portal.booking.appointments import replace_appointment
 from portal.booking.errors import BookingError, BookingErrorCode
 from portal.booking.models import LIVE_SQL, Appointment, AppointmentStatus, Slot
 from portal.booking.one_off import create_one_off_slot
-from portal.booking.services import replace_appointment
 from portal.booking.slots import operator_timezone
-from portal.network.models import Modality, Operator, StaffMember, StaffRole
+from portal.network.models import Modality, StaffMember, StaffRole
 
 
 class MoveErrorCode(StrEnum):
@@ -218,16 +218,10 @@ def _replace(
     changes: dict[str, object],
 ) -> Appointment:
     if modality is Modality.VISIO and not appointment.video_url:
-        changes["video_url"] = video_url(appointment.operator)
+        changes["video_url"] = video_link(appointment.operator)
     try:
         return replace_appointment(
             session, appointment=appointment, slot=slot, modality=modality, now=now, **changes
         )
     except BookingError as error:
         raise MoveError(_BOOKING_TO_MOVE.get(error.code, MoveErrorCode.SLOT_TAKEN)) from None
-
-
-def video_url(operator: Operator) -> str | None:
-    """A fresh meeting link from the operator's template (`{code}`), or None without one."""
-    template = operator.video_url_template
-    return template.replace("{code}", secrets.token_urlsafe(9)) if template else None

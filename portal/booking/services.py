@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.booking.appointments import appointment_on, replace_appointment
 from portal.booking.calendar import TERRITORIES, add_working_days
 from portal.booking.errors import BookingError, BookingErrorCode
 from portal.booking.identity import Person, new_idempotency_key, same_person
@@ -221,54 +222,6 @@ def move_appointment(
     )
 
 
-def replace_appointment(
-    session: Session,
-    *,
-    appointment: Appointment,
-    slot: Slot,
-    modality: Modality,
-    now: datetime,
-    **changes: object,
-) -> Appointment:
-    """The move itself, once the caller checked the slot: the old appointment becomes MOVED
-    and points at the new one, which keeps its request or unit, its booker, its reasons and
-    its video link unless `changes` (column names) say otherwise. SLOT_TAKEN when another
-    booking took the slot first (the database decides)."""
-    try:
-        with session.begin_nested():
-            appointment.status = AppointmentStatus.MOVED
-            appointment.cancelled_at = now
-            session.flush()  # frees the old slot before the new one is taken
-            moved = Appointment(
-                slot_id=slot.id,
-                request_id=appointment.request_id,
-                unit_id=appointment.unit_id,
-                beneficiary_id=appointment.beneficiary_id,
-                operator_id=slot.operator_id,
-                advisor_id=slot.advisor_id,
-                site_id=slot.site_id if modality is Modality.PRESENTIEL else None,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                modality=modality,
-                status=AppointmentStatus.BOOKED,
-                sequence=appointment.sequence + 1,
-                booked_by_id=appointment.booked_by_id,
-                late_reason=appointment.late_reason,
-                other_advisor_reason=appointment.other_advisor_reason,
-                video_url=appointment.video_url if modality is Modality.VISIO else None,
-            )
-            for name, value in changes.items():
-                setattr(moved, name, value)
-            session.add(moved)
-            session.flush()
-            appointment.replaced_by_id = moved.id
-            session.flush()
-    except IntegrityError:
-        session.refresh(appointment)
-        raise BookingError(BookingErrorCode.SLOT_TAKEN) from None
-    return moved
-
-
 def cancel_appointment(
     session: Session, *, appointment: Appointment, now: datetime, cutoff: timedelta
 ) -> None:
@@ -314,16 +267,6 @@ def _new_request(
 def _new_appointment(
     slot: Slot, modality: Modality, request: AppointmentRequest, *, sequence: int
 ) -> Appointment:
-    return Appointment(
-        slot_id=slot.id,
-        request=request,
-        beneficiary=request.beneficiary,
-        operator_id=slot.operator_id,
-        advisor_id=slot.advisor_id,
-        site_id=slot.site_id if modality is Modality.PRESENTIEL else None,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        modality=modality,
-        status=AppointmentStatus.BOOKED,
-        sequence=sequence,
+    return appointment_on(
+        slot, modality, request=request, beneficiary=request.beneficiary, sequence=sequence
     )

@@ -20,10 +20,11 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.booking.appointments import appointment_on
 from portal.booking.errors import BookingError, BookingErrorCode
 from portal.booking.models import Appointment, AppointmentRequest, RequestStatus, Slot
 from portal.booking.one_off import create_one_off_slot
-from portal.booking.services import _new_appointment, check_slot
+from portal.booking.services import check_slot
 from portal.booking.slots import operator_timezone
 from portal.network.models import Modality, Operator, Site, StaffMember
 
@@ -154,9 +155,15 @@ def _take(
 ) -> Appointment:
     try:
         with session.begin_nested():
-            appointment = _new_appointment(slot, modality, request, sequence=0)
-            appointment.booked_by_id = staff.id
-            appointment.late_reason = late_reason
+            appointment = appointment_on(
+                slot,
+                modality,
+                request=request,
+                beneficiary=request.beneficiary,
+                sequence=0,
+                booked_by_id=staff.id,
+                late_reason=late_reason,
+            )
             request.status = RequestStatus.BOOKED
             session.add(appointment)
             session.flush()
