@@ -19,6 +19,7 @@ from portal.demo.directory import add_demo_directory
 from portal.demo.dossiers import add_demo_dossiers
 from portal.demo.mediation import add_demo_mediation
 from portal.demo.names import FIRST_NAMES, LAST_NAMES, PARTNERS, STREETS
+from portal.demo.waiting import add_demo_waiting_requests
 from portal.demo.workspace import add_demo_purchase_orders
 from portal.geo.gazetteer import Commune, Gazetteer, get_gazetteer
 from portal.network.models import OpeningHours, Operator, Site, SiteKind, StaffMember, StaffRole
@@ -220,8 +221,10 @@ def load_demo(session: Session, *, force: bool = False, gazetteer: Gazetteer | N
     counts["providers"] = add_demo_directory(session)
     counts["dossiers"] = add_demo_dossiers(session, today_in_france())
     counts["referrals"] = add_demo_mediation(session, today_in_france())
+    counts["waiting"] = add_demo_waiting_requests(session, today_in_france())
     return (
         "demo data loaded: {operators} operators, {sites} sites, {staff} staff, "
         "{windows} availability windows, {orders} purchase orders, {providers} providers, "
-        "{dossiers} dossiers, {referrals} referrals to the mediator".format(**counts)
+        "{dossiers} dossiers, {referrals} referrals to the mediator, "
+        "{waiting} waiting requests".format(**counts)
     )
