@@ -14,6 +14,7 @@ from portal.network.models import Operator
 from portal.orientation.labels import MOTIFS
 from portal.public.sealed import saved_answer
 from portal.reference import Motif
+from portal.urls import public_base_url
 
 bp = Blueprint("booking", __name__)
 
@@ -26,6 +27,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_moment"] = long_moment
     app.jinja_env.filters["territory_name"] = territory_name
     app.jinja_env.globals["front_door_motif"] = front_door_motif
+    # The e-mails' own links to the portal: never the Host of the request (portal.urls).
+    app.jinja_env.globals["public_base_url"] = public_base_url
 
 
 def local_moment(value: datetime, operator: Operator) -> datetime:
