@@ -4,7 +4,9 @@
 in the publisher's transaction; they flush, never commit.
 
 - `UnitClosed` (`advisor.closing`: `close_unit`, and `close_expired_units` for `close-expired`)
-  1. satisfaction: the survey and its invitation e-mail (CCTP 4.1), once per unit.
+  1. satisfaction: the survey and its invitation e-mail (CCTP 4.1), once per unit;
+  2. advisor: the unit's follow-up sessions still booked after the closure are cancelled, and
+     the person told (issue 14).
 - `LivrableSigned` (`livrables.signing.complete_if_signed`, after its unit's `UnitClosed`)
   1. esign: seal the signed version (PAdES, certificate of evidence); a failed seal is logged
      and the copy goes out unsealed;
@@ -20,6 +22,7 @@ mail no longer call each other in a circle (`tests/unit/test_events.py` checks b
 
 from __future__ import annotations
 
+from portal.advisor.session_subscribers import cancel_sessions_on_closure
 from portal.esign.subscribers import seal_signed_livrable, withdraw_on_new_version
 from portal.events import LivrableSigned, Subscriber, UnitClosed, VersionVoided, subscribe
 from portal.livrables.subscribers import send_signed_copy
@@ -27,6 +30,7 @@ from portal.satisfaction.subscribers import invite_on_closure
 
 SUBSCRIPTIONS: tuple[tuple[type, Subscriber], ...] = (
     (UnitClosed, invite_on_closure),
+    (UnitClosed, cancel_sessions_on_closure),
     (LivrableSigned, seal_signed_livrable),
     (LivrableSigned, send_signed_copy),  # after the seal: the copy is the sealed PDF
     (VersionVoided, withdraw_on_new_version),

@@ -22,6 +22,7 @@ from portal import events
 from portal.advisor.closing import close_expired_units, close_unit
 from portal.advisor.errors import UnitError, UnitErrorCode
 from portal.advisor.models import ClosureKind, Unit, UnitKind
+from portal.advisor.session_subscribers import cancel_sessions_on_closure
 from portal.clock import now, today_in_france
 from portal.esign.certificates import SealUnavailableError
 from portal.esign.evidence import events_of
@@ -100,7 +101,7 @@ def test_a_core_that_publishes_reaches_neither_flask_nor_the_domains_that_react(
 
 def test_subscribers_run_in_the_documented_order_registered_once(app: Flask) -> None:
     register()  # a second application factory run
-    assert subscribers(UnitClosed) == (invite_on_closure,)
+    assert subscribers(UnitClosed) == (invite_on_closure, cancel_sessions_on_closure)
     assert subscribers(LivrableSigned) == (seal_signed_livrable, send_signed_copy)
 
 

@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 from sqlalchemy import select
 
-from portal.advisor.models import Interaction, Unit, UnitKind
+from portal.advisor.closing import close_unit
+from portal.advisor.models import ClosureKind, Interaction, Unit, UnitKind
 from portal.booking.models import Appointment, AppointmentStatus, Slot
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
@@ -29,6 +30,7 @@ from tests.mail_data import text_as_sent
 from tests.web.test_beneficiary_space import signed_in as space_client
 
 TEMPLATE = "https://visio.example.fr/cep-{code}"
+VOLUNTARY_REASON = "objectif_atteint"  # a voluntary closure reason of the reference table
 
 
 def text_of(body: bytes) -> str:
@@ -345,3 +347,29 @@ def test_the_manager_sets_the_video_template_and_bad_input_is_kept(
     with app.app_context():
         operator = db.session.scalars(select(Operator).where(Operator.code == "16")).one()
         assert operator.video_url_template == "https://meet.example.fr/{code}"
+
+
+def test_a_unit_that_closes_cancels_its_booked_sessions_and_tells_the_person(
+    app: Flask, clock: FrozenClock, video_template: None
+) -> None:
+    setting = _setting(app, clock)
+    _book_video(app, clock, setting)
+    with app.app_context():
+        unit = db.session.get_one(Unit, setting.unit_id)
+        close_unit(
+            db.session,
+            unit,
+            kind=ClosureKind.SIGNED,
+            closed_on=clock.today,
+            reason=VOLUNTARY_REASON,
+            today=clock.today,
+        )
+        db.session.commit()
+        booked = db.session.scalars(
+            select(Appointment).where(Appointment.unit_id == setting.unit_id)
+        ).one()
+        assert booked.status == AppointmentStatus.CANCELLED
+        message = _mail(app, setting.person_email, "session-cancelled")
+        assert message.subject.startswith("Séance de suivi annulée")
+        calendar = [a for a in message.attachments if a.filename.endswith(".ics")]
+        assert calendar and b"METHOD:CANCEL" in calendar[0].content
