@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.advisor import queries
 from portal.advisor.models import Dossier, Unit
@@ -109,6 +110,8 @@ def unit_sessions(unit_id: int) -> list[Appointment]:
         db.session.scalars(
             select(Appointment)
             .where(Appointment.unit_id == unit_id, Appointment.status != AppointmentStatus.MOVED)
+            # The panel names each session's advisor and site: read with it, not one by one.
+            .options(joinedload(Appointment.advisor), joinedload(Appointment.site))
             .order_by(Appointment.starts_at, Appointment.id)
         )
     )
