@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -36,6 +34,7 @@ os.environ["BENCH_TIMING"] = "1"  # Server-Timing on every response (bench/app.p
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 
 from bench.booking_http import report  # noqa: E402
+from bench.fresh import build_in_child  # noqa: E402
 from bench.locate import pct  # noqa: E402
 from bench.machine import machine_load  # noqa: E402
 from bench.workspace_pages import in_process, signed_in_client  # noqa: E402
@@ -149,14 +148,7 @@ def main() -> None:
         flush=True,
     )
     print(f"machine before: {machine_load()}", flush=True)
-    began = time.perf_counter()
-    facts_path = Path(tempfile.mkdtemp()) / "facts.json"
-    subprocess.run(
-        [sys.executable, __file__, "--build-only", str(facts_path), "--scale", str(args.scale)],
-        check=True,
-    )
-    facts = json.loads(facts_path.read_text())
-    print(f"build (child process, migrations included): {time.perf_counter() - began:.0f} s")
+    facts = build_in_child(__file__, "--scale", str(args.scale))
     print(f"machine after the build: {machine_load()}", flush=True)
     client = signed_in_client(facts["advisor"])
     path = f"/pro/agenda?week={facts['monday']}"

@@ -141,26 +141,14 @@ def main() -> None:
     if args.measure:
         measure(*args.measure)
         return
+    from bench.fresh import build_in_child
     from bench.machine import machine_load
     from portal.clock import today_in_france
 
     print(f"database: {URL.split('@')[-1]}; {os.cpu_count()} CPUs; scale {args.scale}", flush=True)
     print(f"machine before: {machine_load()}", flush=True)
-    began = time.perf_counter()
     if not args.skip_build:
-        facts = Path(tempfile.mkdtemp()) / "facts.json"
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "workspace.py"),
-                "--build-only",
-                str(facts),
-                "--scale",
-                str(args.scale),
-            ],
-            check=True,
-        )
-        print(f"build (child process): {time.perf_counter() - began:.0f} s", flush=True)
+        build_in_child(str(ROOT / "bench" / "workspace.py"), "--scale", str(args.scale))
     today = today_in_france()
     day, units, dossiers = busiest_day(today)
     print(f"{dossiers} dossiers; busiest day of the last year: {day} ({units} units engaged)")

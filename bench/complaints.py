@@ -23,9 +23,7 @@ import functools
 import importlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +37,7 @@ os.environ["BENCH_TIMING"] = "1"  # Server-Timing on every response (bench/app.p
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 
 from bench.booking_http import report  # noqa: E402
+from bench.fresh import build_in_child  # noqa: E402
 from bench.locate import pct  # noqa: E402
 from bench.machine import machine_load  # noqa: E402
 from bench.workspace_pages import in_process, signed_in_client, verdict  # noqa: E402
@@ -196,11 +195,7 @@ def main() -> None:
         flush=True,
     )
     print(f"machine before: {machine_load()}", flush=True)
-    began = time.perf_counter()
-    facts = Path(tempfile.mkdtemp()) / "facts.json"
-    subprocess.run([sys.executable, __file__, "--build-only", str(facts)], check=True)
-    people = json.loads(facts.read_text())
-    print(f"build (child process, migrations included): {time.perf_counter() - began:.0f} s")
+    people = build_in_child(__file__)
     print(f"machine after the build: {machine_load()}", flush=True)
 
     manager = people["manager"]

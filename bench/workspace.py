@@ -32,9 +32,7 @@ import gc
 import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +47,7 @@ os.environ["BENCH_TIMING"] = "1"  # Server-Timing on every response (bench/app.p
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 
 from bench.booking_http import report  # noqa: E402
+from bench.fresh import build_in_child  # noqa: E402
 from bench.machine import machine_load  # noqa: E402
 from bench.workspace_pages import (  # noqa: E402
     HOME,
@@ -128,15 +127,7 @@ def main() -> None:
         flush=True,
     )
     print(f"machine before: {machine_load()}", flush=True)
-    began = time.perf_counter()
-    # Built by another process: the one measuring starts as fresh as a server would.
-    facts = Path(tempfile.mkdtemp()) / "facts.json"
-    subprocess.run(
-        [sys.executable, __file__, "--build-only", str(facts), "--scale", str(args.scale)],
-        check=True,
-    )
-    email = json.loads(facts.read_text())["advisor"]
-    print(f"build (child process, migrations included): {time.perf_counter() - began:.0f} s")
+    email = build_in_child(__file__, "--scale", str(args.scale))["advisor"]
     print(f"machine after the build: {machine_load()}", flush=True)
 
     if args.what_if:

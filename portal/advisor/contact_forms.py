@@ -3,6 +3,7 @@ answer (the dossier), the handover of a dossier (a manager, on the dossier)."""
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -14,6 +15,17 @@ from portal.forms import PortalForm
 TOO_LONG = _l("4 000 caractères au plus : raccourcissez votre message.")
 
 
+def _text(label: LazyString, empty: LazyString) -> TextAreaField:
+    """A message's text: required, at most MESSAGE_MAX_CHARS."""
+    return TextAreaField(
+        label,
+        validators=[
+            InputRequired(message=empty),
+            Length(max=MESSAGE_MAX_CHARS, message=TOO_LONG),
+        ],
+    )
+
+
 class MessageForm(PortalForm):
     """The person's message to their référent (one form per dossier, prefixed)."""
 
@@ -21,26 +33,16 @@ class MessageForm(PortalForm):
         # Prefixed forms: CSRFProtect checks every POST's `csrf_token` itself.
         csrf = False
 
-    text = TextAreaField(
-        _l("Votre message"),
-        validators=[
-            InputRequired(message=_l("Écrivez votre message.")),
-            Length(max=MESSAGE_MAX_CHARS, message=TOO_LONG),
-        ],
-    )
+    text = _text(_l("Votre message"), _l("Écrivez votre message."))
 
 
 class AnswerForm(PortalForm):
+    """The advisor's answer, on the dossier."""
+
     class Meta:
         csrf = False
 
-    text = TextAreaField(
-        _l("Votre réponse"),
-        validators=[
-            InputRequired(message=_l("Écrivez votre réponse.")),
-            Length(max=MESSAGE_MAX_CHARS, message=TOO_LONG),
-        ],
-    )
+    text = _text(_l("Votre réponse"), _l("Écrivez votre réponse."))
 
 
 class HandoverForm(PortalForm):
