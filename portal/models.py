@@ -27,6 +27,7 @@ from portal.advisor.models import (
     ReferenceItem,
     Unit,
 )
+from portal.advisor.profile_models import DossierProfile
 from portal.agenda.models import CalendarFeed
 from portal.audit.models import FileRead
 from portal.auth.models import LoginAttempt, StaffLink, UserSession
@@ -82,6 +83,7 @@ __all__ = [
     "DossierCounter",
     "DossierHandover",
     "DossierMessage",
+    "DossierProfile",
     "ErasureRecord",
     "FileRead",
     "Interaction",

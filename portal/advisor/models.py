@@ -36,18 +36,21 @@ from portal.network.models import Operator, Site, StaffMember
 class UnitKind(StrEnum):
     """The units of work with a beneficiary; the value is Annex 2's « UU » code."""
 
+    # UO0 is never a `Unit`: it is an `OrientationContact` that gets a number and a purchase
+    # order once the person goes on (issue 15 §2); the kind serves its numbering and orders.
+    UO0 = "00"
     UO1 = "01"
     UO21 = "21"
     UO22 = "22"
 
     @property
     def label(self) -> str:
-        return {"01": "UO1", "21": "UO2.1", "22": "UO2.2"}[self.value]
+        return {"00": "UO0", "01": "UO1", "21": "UO2.1", "22": "UO2.2"}[self.value]
 
     @property
     def order_code(self) -> str:
         """The UO as written in a purchase-order reference (`…-UO2.1-…`)."""
-        return {"01": "01", "21": "2.1", "22": "2.2"}[self.value]
+        return {"00": "00", "01": "01", "21": "2.1", "22": "2.2"}[self.value]
 
 
 class UnitStatus(StrEnum):

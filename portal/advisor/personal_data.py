@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from portal.advisor.contact_models import DossierHandover, DossierMessage
 from portal.advisor.models import Dossier, Interaction, ReferenceItem, Unit
+from portal.advisor.profile_models import DossierProfile
 from portal.privacy.registry import ACCOMPANIMENT, DataKind, Erasure, Subject, declare
 
 declare(
@@ -61,4 +62,26 @@ declare(
     belongs_to="dossier_id",
     personal={"text": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK)},
     other=tuple(c.name for c in DossierMessage.__table__.columns if c.name != "text"),
+)
+
+# The Annex 2 profile: the address, the disability (health data, RGPD art. 9) and the words
+# the person used go on erasure; the coded fields stay for the indicators and exports.
+_PROFILE_PERSONAL = {
+    "adresse_numero": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+    "adresse_type_voie": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+    "adresse_nom_voie": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+    "adresse_commune_insee": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+    "adresse_commune": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+    "adresse_code_postal": ACCOMPANIMENT(DataKind.LOCATION, Erasure.BLANK),
+    "handicap": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK),
+    "libelle_profession": ACCOMPANIMENT(DataKind.FREE_TEXT, Erasure.BLANK),
+}
+declare(
+    DossierProfile,
+    subject=Subject.BENEFICIARY,
+    belongs_to="dossier_id",
+    personal=_PROFILE_PERSONAL,
+    other=tuple(
+        c.name for c in DossierProfile.__table__.columns if c.name not in _PROFILE_PERSONAL
+    ),
 )

@@ -44,6 +44,9 @@ class SiteKind(StrEnum):
 
 class StaffRole(StrEnum):
     ADVISOR = "advisor"
+    # « Chargé d'information »: an operator's call-centre or front-desk staff, who record the
+    # UO0 taken by phone or in person (issue 15 §2).
+    INFORMATION = "information"
     MANAGER = "manager"
     MEDIATOR = "mediator"
     FRANCE_COMPETENCES = "france_competences"

@@ -35,3 +35,14 @@ class OrientationContact(Base):
     work_lot_number: Mapped[int | None] = mapped_column(SmallInteger)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="fr")
+    # Recorded by staff (a UO0 taken by phone or in person, issue 15 §2); None: the web.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    # When the person goes on: the request they made, then the dossier it opened. The UO0
+    # then gets its Annex 2 number (`OO AA MM 00 XXXXXX`) and its purchase order.
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment_request.id"), unique=True
+    )
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    number: Mapped[str | None] = mapped_column(String(14), unique=True)
+    purchase_order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order.id"))
+    purchase_order_ref: Mapped[str | None] = mapped_column(String(30), unique=True)

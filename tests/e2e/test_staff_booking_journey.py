@@ -144,9 +144,7 @@ def test_a_waiting_request_booked_by_staff_then_followed_up_by_video(
     expect(page.get_by_text(re.compile("Bonjour Sacha")).first).to_be_visible()
     attachments = page.get_by_role("region", name="Pièces jointes")
     expect(attachments.get_by_role("link", name=re.compile(r"\.ics"))).to_be_visible()
-    expect(
-        page.get_by_role("link", name=re.compile(r"rendez-vous.gerer")).first
-    ).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"rendez-vous.gerer")).first).to_be_visible()
     assert_accessible(page)
 
     # 3. The next day, the advisor holds it, engages a UO1 and books a follow-up by video.
