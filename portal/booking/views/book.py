@@ -31,7 +31,7 @@ from portal.booking.views.messages import BOOKING_ERRORS
 from portal.csrf import refill_on_lost_token
 from portal.extensions import db
 from portal.network.models import Modality
-from portal.reference import Motif
+from portal.reference import Motif, motif_from
 from portal.routing import bounded_id
 from portal.urls import public_url
 
@@ -75,6 +75,7 @@ def slot(slot_id: int) -> Response | str:
     wanted = request.args.get("modalite")
     if wanted in {c.value for c in form.modality.choices}:
         form.modality.data = wanted
+    _motif_from_link(form)
     return no_store(
         render_template("booking/book.html", form=form, slot=chosen, where=where, alternatives=())
     )
@@ -124,6 +125,7 @@ def waiting_form() -> Response:
     form = WaitingForm()
     form.key.data = issue_key()
     _modality_choices(form, None)
+    _motif_from_link(form)
     return no_store(render_template("booking/waiting.html", form=form, where=where))
 
 
@@ -210,3 +212,10 @@ def _person(form: PersonForm) -> Person:
 
 def _motif(form: PersonForm) -> Motif | None:
     return Motif(form.motif.data) if form.motif.data else None
+
+
+def _motif_from_link(form: PersonForm) -> None:
+    """`?motif=` of a link (an e-mail, a partner's page, a bookmark; a former value too)."""
+    given = motif_from(request.args.get("motif"))
+    if given is not None:
+        form.motif.data = given.value
