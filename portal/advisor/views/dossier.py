@@ -54,7 +54,8 @@ def engage(dossier_id: int) -> Response:
     form = EngageForm()
     # Every kind is accepted here, so that a refused one gets the core's reason, not
     # « not a valid choice »; the page then offers the allowed ones again.
-    form.set_choices(tables, tuple(UnitKind), advisors)
+    # UO0 is never a unit (issue 15 §2): it is an orientation contact.
+    form.set_choices(tables, tuple(k for k in UnitKind if k is not UnitKind.UO0), advisors)
     if form.validate() and _first_appointment_fits(form, dossier):
         try:
             unit = _engage(form, dossier, staff, advisors)
