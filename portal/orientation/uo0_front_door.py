@@ -33,6 +33,8 @@ def link_front_door_contact(
     if contact is None:
         return None
     try:
-        return attach_contact_to_request(session, contact=contact, request=request, on=on)
-    except Uo0Error:
+        # In a savepoint: a refusal undoes the link and the number, never the booking.
+        with session.begin_nested():
+            return attach_contact_to_request(session, contact=contact, request=request, on=on)
+    except (Uo0Error, OverflowError):  # OverflowError: a million numbers in one month
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -20,6 +20,9 @@ from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.network.models import StaffRole
 from portal.orientation.models import OrientationContact
+from portal.orientation.rules import Route, Situation
+from portal.orientation.uo0 import attach_contact_to_request, record_staff_contact
+from portal.reference import ContactMode
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
 from tests.conftest import FrozenClock
@@ -279,3 +282,47 @@ def test_a_web_contact_is_numbered_when_that_person_books(
         saved.number is not None and saved.number[4:8] == f"{portal_clock.today_in_france():%m}00"
     )
     assert saved.purchase_order_ref is not None and "-UO00-" in saved.purchase_order_ref
+
+
+def test_the_manager_adds_uo0_orders_and_sees_uo0_numbered_without_one(app: Flask) -> None:
+    """A UO0 that went on in a year with no open UO0 order is numbered all the same; the
+    orders page says how many wait for an order, and UO0 orders can be recorded there."""
+    on = date(2022, 6, 14)  # no demo order that year
+    with app.app_context():
+        staff = ws.staff(db.session, "03", StaffRole.INFORMATION)
+        contact = record_staff_contact(
+            db.session,
+            key=uuid.uuid4().hex,
+            staff=staff,
+            on=on,
+            contact_mode=ContactMode.PRESENTIEL,
+            situation=Situation.INDEPENDANT,
+            route=Route.OPERATEUR_REGIONAL,
+            motif=None,
+        )
+        request = booking.request_for(
+            db.session, ws.operator(db.session, "03"), requested_on=on, status=RequestStatus.WAITING
+        )
+        attach_contact_to_request(db.session, contact=contact, request=request, on=on)
+        assert contact.number is not None and contact.purchase_order_ref is None
+        db.session.commit()
+    manager = member(app, StaffRole.MANAGER, code="03")
+    page = manager.get("/pro/bons-de-commande")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<option value="00">UO0</option>' in html
+    assert "2022 : 1 UO0 numérotée sans bon de commande UO0 ouvert." in text_of(page.data)
+    added = manager.post(
+        "/pro/bons-de-commande",
+        data={
+            "year": "2022",
+            "kind": "00",
+            "number": "1",
+            "quantity": "50",
+            "issued_on": "2022-01-03",
+        },
+    )
+    assert added.status_code == 303
+    assert "Bon de commande enregistré : UO0, 2022, n° 01, 50 unités." in text_of(
+        manager.get(added.location).data
+    )
