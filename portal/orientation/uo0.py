@@ -9,8 +9,9 @@ contact goes on.
                                                   └─▶ attach_contact_to_dossier
 
 A contact that never goes further stays anonymous: no number, no order, nothing personal
-(the person's identity lives on the request, never on the contact). Billing must never stop
-a booking: with no open UO0 order the contact is numbered without one
+(the person's identity lives on the request, never on the contact; once linked, the contact
+keeps its route but drops the front door's other suggestions, which may hint at health data).
+Billing must never stop a booking: with no open UO0 order the contact is numbered without one
 (`purchase_order_id` None), and the orders page shows how many wait for an order.
 
 Every function flushes, never commits, and raises `Uo0Error` with a code.
@@ -152,6 +153,9 @@ def attach_contact_to_request(
         raise Uo0Error(Uo0ErrorCode.ALREADY_GONE_ON, str(contact.id))
     operator = session.get_one(Operator, request.operator_id)
     contact.request_id, contact.operator_id = request.id, operator.id
+    # Now tied to a named person: keep only what Annex 2 asks (the route). The alternatives
+    # offered at the front door may say more than needed (Cap emploi: a disability).
+    contact.alternatives = ""
     contact.number = next_dossier_number(session, operator, UnitKind.UO0, on)
     try:
         order, reference = consume_purchase_order(session, operator, UnitKind.UO0, on)

@@ -14,7 +14,8 @@ from portal.advisor.units import open_dossier
 from portal.booking.models import RequestStatus
 from portal.network.models import StaffMember, StaffRole
 from portal.orientation.models import OrientationContact
-from portal.orientation.rules import Route, Situation
+from portal.orientation.rules import Answers, Route, Situation, orient
+from portal.orientation.services import record_contact
 from portal.orientation.uo0 import (
     Uo0Error,
     Uo0ErrorCode,
@@ -167,3 +168,38 @@ def test_the_dossier_opened_from_the_request_gets_the_contact(
     attach_contact_to_dossier(session, dossier=dossier)
     session.refresh(contact)
     assert contact.dossier_id == dossier.id
+
+
+def test_a_web_contact_that_goes_on_forgets_the_other_suggestions(
+    session: Session, clock: FrozenClock
+) -> None:
+    """Linked to a named person, the contact keeps its route for Annex 2 but not the
+    alternatives the front door offered (« Cap emploi » would say a disability)."""
+    op = ws.operator(session, "16")
+    answers = Answers(
+        situation=Situation.SALARIE_PRIVE,
+        cadre=False,
+        age=41,
+        rqth=True,
+        suivi_autre_operateur=False,
+    )
+    contact = record_contact(
+        session,
+        key=uuid.uuid4().hex,
+        on=clock.today,
+        situation=answers.situation,
+        orientation=orient(answers),
+        motif=None,
+        lot_number=16,
+        work_lot_number=None,
+        operator_id=op.id,
+        locale="fr",
+    )
+    assert "cap_emploi" in f"{contact.route},{contact.alternatives}"
+    route = contact.route
+    request = booking.request_for(
+        session, op, requested_on=clock.today, status=RequestStatus.WAITING
+    )
+    attach_contact_to_request(session, contact=contact, request=request, on=clock.today)
+    assert (contact.route, contact.alternatives) == (route, "")
+    assert contact.number is not None and contact.recorded_by_id is None
