@@ -40,6 +40,25 @@ class Motif(StrEnum):
     DEMISSION_RECONVERSION = "demission_reconversion"  # motif_detaille of « projet »
 
 
+# The `motif` of each detailed motive above (its `parent` in the reference list), for the
+# exports that must send both without reading the tables (the UO0 row of Annex 2).
+MOTIF_PARENTS: dict[Motif, Motif] = {
+    Motif.CHANGER_METIER: Motif.PROJET,
+    Motif.CREER_ENTREPRISE: Motif.PROJET,
+    Motif.SE_FORMER: Motif.COMPETENCES,
+    Motif.DEMISSION_RECONVERSION: Motif.PROJET,
+}
+
+
+def motif_pair(value: object) -> tuple[str | None, str | None]:
+    """(motif, motif_detaille) of a motive a person gave; (None, None) when none is known."""
+    found = motif_from(value)
+    if found is None:
+        return None, None
+    parent = MOTIF_PARENTS.get(found)
+    return (parent.value, found.value) if parent is not None else (found.value, None)
+
+
 # The values the portal used before its motives became reference codes (issue 15, migration
 # 0022): links in e-mails and bookmarks, forms left open, and sealed front-door answers in a
 # session cookie may still carry them. The one place that knows them.

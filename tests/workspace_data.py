@@ -36,7 +36,8 @@ def staff(
 ) -> StaffMember:
     """A new member of operator `code` (or of no operator for the mediator and France
     compétences), who signs in with PASSWORD."""
-    op = operator(session, code) if role in (StaffRole.ADVISOR, StaffRole.MANAGER) else None
+    members = (StaffRole.ADVISOR, StaffRole.MANAGER, StaffRole.INFORMATION)
+    op = operator(session, code) if role in members else None
     member = StaffMember(
         operator_id=op.id if op else None,
         email=f"ws-{uuid.uuid4().hex[:12]}@test.cep-demo.example",

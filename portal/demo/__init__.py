@@ -169,7 +169,14 @@ def _staff(operator: Operator, lot: Lot, sites: list[Site]) -> list[StaffMember]
             email=f"manager@{domain}",
             full_name=f"{first} {last}",
             role=StaffRole.MANAGER,
-        )
+        ),
+        # The call centre's chargé d'information: records UO0, handles waiting requests.
+        StaffMember(
+            operator=operator,
+            email=f"information@{domain}",
+            full_name=" ".join(_person(lot.number * 1000 + 500)),
+            role=StaffRole.INFORMATION,
+        ),
     ]
     serial = 0
     for index, site in enumerate(sites):

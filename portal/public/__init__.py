@@ -71,6 +71,7 @@ def submit() -> Response | tuple[str, int]:
     # a disability, and URLs end up in logs and browser history. It is sealed (encrypted),
     # as the session cookie itself is only signed.
     answer = {
+        "contact": form.key.data,  # the UO0 to number if the person goes on (issue 15 §2)
         "route": orientation.route.value,
         "alternatives": [r.value for r in orientation.alternatives],
         "reasons": [r.value for r in orientation.reasons],

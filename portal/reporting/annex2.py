@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from portal.clock import PARIS
+from portal.reporting import annex2_uo0
 from portal.reporting.annex2_columns import COLUMNS, NO, SEPARATOR, YES
 
 BATCH = 2000  # rows fetched per round trip of the server-side cursor
@@ -132,15 +133,21 @@ SELECT o.code AS operator_code, u.number, ds.last_at, ds.last_day, u.purchase_or
   (SELECT max(v.number) FROM livrable l JOIN livrable_version v ON v.livrable_id = l.id
      WHERE l.unit_id = u.id AND l.status = 'signed' AND v.voided_at IS NULL
        AND u.closed_on BETWEEN :first_day AND :last_day) AS deposited_version
+  UO0_SELECT
 FROM dossiers ds
 JOIN dossier d ON d.id = ds.dossier_id
 JOIN operator o ON o.id = d.operator_id
 JOIN beneficiary b ON b.id = d.beneficiary_id
 LEFT JOIN site s ON s.id = d.site_id
-JOIN unit u ON u.dossier_id = d.id AND u.created_at < :end
+LEFT JOIN unit u ON u.dossier_id = d.id AND u.created_at < :end
+UO0_JOIN
 ORDER BY o.code, d.id, u.engaged_on, u.id
 """
-ROWS_SQL = _ROWS_TEMPLATE.replace("CHANGED", _changed_sql())
+ROWS_SQL = (
+    _ROWS_TEMPLATE.replace("CHANGED", _changed_sql())
+    .replace("UO0_SELECT", annex2_uo0.SELECT)
+    .replace("UO0_JOIN", annex2_uo0.JOIN)
+)
 
 _UO = {"00": "UO0", "01": "UO1", "21": "UO2.1", "22": "UO2.2"}
 
@@ -189,8 +196,14 @@ def stream_rows(
         "operators": list(operator_ids),
     }
     result = session.execute(statement, params, execution_options={"yield_per": BATCH})
+    dossier_id = None
     for row in result.mappings():
-        yield build_row(row, period)
+        if row["dossier_id"] != dossier_id:  # a dossier's first row: its UO0 first, if any
+            dossier_id = row["dossier_id"]
+            if row["uo0_number"] is not None:
+                yield annex2_uo0.uo0_row(row, period, build_row)
+        if row["kind"] is not None:  # a dossier with no unit yet has only its UO0 row
+            yield build_row(row, period)
 
 
 def _day(value: date | None) -> str:

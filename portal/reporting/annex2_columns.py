@@ -1,8 +1,8 @@
 """The columns of the daily Annex 2 export, in their fixed order (documented in docs/annex2.md).
 
-One row per unit (UO1, UO2.1, UO2.2; UO0 once issue 15 §2 gives it a unit) of each dossier
-whose data changed on the day. Columns the portal does not capture yet (issue 15 §1) are
-kept, empty, so that the layout does not move when they arrive.
+One row per unit (UO1, UO2.1, UO2.2) and per numbered UO0 contact (issue 15 §2,
+`annex2_uo0.py`) of each dossier whose data changed on the day. Columns the portal does not
+capture yet (issue 15 §1) are kept, empty, so that the layout does not move when they arrive.
 """
 
 from __future__ import annotations
@@ -104,7 +104,6 @@ NOT_CAPTURED = frozenset(
         "statut",
         "entree_entreprise",
         "numero_decompte",
-        "aiguillage",
     }
 )
 

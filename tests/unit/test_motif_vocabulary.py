@@ -98,3 +98,15 @@ def test_a_motive_the_tables_no_longer_hold_prefills_nothing(tables: ReferenceTa
     shrunk = ReferenceTables(without, tables.labels, tables.locale)
     assert entry_motives(shrunk, "creer_entreprise") == (None, None)
     assert entry_motives(shrunk, "projet") == ("projet", None)
+
+
+def test_the_export_sends_each_motive_with_the_parent_the_reference_list_gives() -> None:
+    from portal.reference import MOTIF_PARENTS, motif_pair
+
+    assert {k.value: v.value for k, v in MOTIF_PARENTS.items()} == {
+        m.value: PARENTS[m.value] for m in Motif if m.value in PARENTS
+    }
+    assert motif_pair("creation_entreprise") == ("projet", "creer_entreprise")
+    assert motif_pair("se_former") == ("competences", "se_former")
+    assert motif_pair("faire_le_point") == ("faire_le_point", None)
+    assert motif_pair(None) == (None, None)

@@ -28,9 +28,12 @@ from portal.booking.views.context import (
 )
 from portal.booking.views.keys import bound_key, issue_key
 from portal.booking.views.messages import BOOKING_ERRORS
+from portal.clock import today_in_france
 from portal.csrf import refill_on_lost_token
 from portal.extensions import db
 from portal.network.models import Modality
+from portal.orientation.uo0_front_door import link_front_door_contact
+from portal.public.sealed import saved_answer
 from portal.reference import Motif, motif_from
 from portal.routing import bounded_id
 from portal.urls import public_url
@@ -116,6 +119,7 @@ def book() -> Response | tuple[str, int]:
         form.slot.errors = [str(BOOKING_ERRORS[error.code])]
         status = 409 if error.code in RETRYABLE else 422
         return _form_again(form, where, chosen, status, alternatives=error.code in RETRYABLE)
+    _link_front_door_contact(booked)
     return _confirmed(booked, _("Votre rendez-vous est réservé."))
 
 
@@ -151,7 +155,16 @@ def waiting() -> Response | tuple[str, int]:
         now=now_utc(),
         call_back_working_days=current_app.config["WAITING_CALL_BACK_WORKING_DAYS"],
     )
+    _link_front_door_contact(booked)
     return _confirmed(booked, _("Votre demande est enregistrée."))
+
+
+def _link_front_door_contact(booked: Booked) -> None:
+    """The front door's UO0 of this person becomes theirs (numbered, billed; issue 15 §2)."""
+    if not booked.replayed:
+        link_front_door_contact(
+            db.session, answer=saved_answer(), request=booked.request, on=today_in_france()
+        )
 
 
 def _confirmed(booked: Booked, message: str) -> Response:
