@@ -54,7 +54,9 @@ RADIOS = (("sexe", lists.SEXE), ("handicap", lists.HANDICAP))
 
 
 def _select(label: Any) -> SelectField:
-    return SelectField(label, choices=[], invalid_choice_message=NOT_IN_TABLE)
+    return SelectField(
+        label, choices=[], validators=[Optional()], invalid_choice_message=NOT_IN_TABLE
+    )
 
 
 def _radios(label: Any) -> RadioField:
@@ -85,9 +87,7 @@ class ProfileForm(PortalForm):
     home_choice = RadioField(
         _l("Commune de résidence : laquelle ?"), choices=[], validate_choice=False
     )
-    structure = SelectField(
-        _l("Structure de rattachement"), choices=[], invalid_choice_message=NOT_IN_TABLE
-    )
+    structure = _select(_l("Structure de rattachement"))
     handicap = _radios(_l("Personne porteuse de handicap"))
     niveau_formation = _select(_l("Niveau de formation"))
     statut = _select(_l("Statut au regard de l'emploi"))

@@ -154,8 +154,10 @@ def _statut_hint(situation: str | None, prefilled: bool) -> str | None:
     label = known.get(situation or "")
     if label is None:
         return None
-    hint = _("Au premier contact, la personne a dit : %(situation)s.", situation=str(label))
-    return f"{hint} {_('Le statut en est déduit : vérifiez-le.')}" if prefilled else hint
+    hint = str(_("Au premier contact, la personne a dit : %(situation)s.", situation=str(label)))
+    if not prefilled:
+        return hint
+    return hint + " " + str(_("Le statut en est déduit : vérifiez-le."))
 
 
 def _page(
