@@ -5,7 +5,7 @@ Data only: the rows of the front door's contacts and of the booking requests kee
 motive under its new code. Stepping down gives them back their former values.
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 07:40:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.advisor.profile_models import DossierProfile
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
 from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.network.models import Operator, Site, StaffMember
@@ -114,6 +115,8 @@ class Dossier(Base):
         foreign_keys="Unit.dossier_id",
     )
     reengagement_of: Mapped[Unit | None] = relationship(foreign_keys=[reengagement_of_unit_id])
+    # The Annex 2 profile (issue 15 §1), one row once first saved; read-only from here.
+    profile: Mapped[DossierProfile | None] = relationship(uselist=False, viewonly=True)
 
     @property
     def open_unit(self) -> Unit | None:

@@ -1,7 +1,8 @@
 """The daily Annex 2 export: which dossiers changed on a day, and their rows, streamed.
 
 A dossier « changed » on a day (Europe/Paris) when one of these moments or dates falls in it:
-the dossier opened (`dossier.created_at`); a unit was recorded, engaged or closed
+the dossier opened (`dossier.created_at`); its Annex 2 profile was saved
+(`dossier_profile.updated_at`); a unit was recorded, engaged or closed
 (`unit.created_at`, `consent_recorded_at`, `engaged_on`, `closed_on`); an interaction was
 recorded (`interaction.created_at`); a complaint of the dossier was recorded, acknowledged,
 answered or closed; the mediator asked access to it (`referral.access_requested_at`); a
@@ -11,7 +12,7 @@ dossier's next dated change.
 
 A past day's file is reproducible: interactions, complaints, answers, access requests, units
 and closures recorded after the day are left out of its rows; only an edit of a unit's fields
-(which keeps no history) would show through.
+or of the profile (which keep no history) would show through.
 
 One SQL statement gives every row, read through a server-side cursor (`yield_per`): memory
 stays flat whatever the number of dossiers. PostgreSQL only (ordered `array_agg`, time zones):
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from portal.clock import PARIS
 from portal.reporting import annex2_uo0
-from portal.reporting.annex2_columns import COLUMNS, NO, SEPARATOR, YES
+from portal.reporting.annex2_columns import COLUMNS, NO, PROFILE_COLUMNS, SEPARATOR, YES
 
 BATCH = 2000  # rows fetched per round trip of the server-side cursor
 # Our error codes; the CLI and the API put them into words.
@@ -39,6 +40,7 @@ NOT_POSTGRESQL = "not_postgresql"
 # (table, join to reach the dossier, dossier id expression, moment column or None, date column)
 _MOMENTS = (
     ("dossier d", "", "d.id", "d.created_at"),
+    ("dossier_profile p", "", "p.dossier_id", "p.updated_at"),
     ("unit u", "", "u.dossier_id", "u.created_at"),
     ("unit u", "", "u.dossier_id", "u.consent_recorded_at"),
     ("interaction i", "JOIN unit u ON u.id = i.unit_id", "u.dossier_id", "i.created_at"),
@@ -111,6 +113,11 @@ CHANGED
 SELECT o.code AS operator_code, u.number, ds.last_at, ds.last_day, u.purchase_order_ref,
   b.id AS beneficiary_id, b.last_name, b.first_name, b.birth_date, s.name AS site_name,
   b.email, b.phone, u.kind, u.engaged_on,
+  p.sexe, p.adresse_numero, p.adresse_type_voie, p.adresse_nom_voie, p.adresse_commune,
+  p.adresse_code_postal, p.entreprise_departement, p.entreprise_code_postal,
+  p.entreprise_commune, p.handicap, p.niveau_formation, p.secteur_activite,
+  p.taille_entreprise, p.categorie_sociale, p.libelle_secteur, p.libelle_profession,
+  p.statut, p.entree_entreprise,
   CASE WHEN u.closed_on <= :last_day THEN u.closed_on END AS closed_on,
   u.origine, u.motif, u.motif_detaille,
   CASE WHEN u.closed_on <= :last_day THEN u.motif_cloture END AS motif_cloture,
@@ -139,6 +146,7 @@ JOIN dossier d ON d.id = ds.dossier_id
 JOIN operator o ON o.id = d.operator_id
 JOIN beneficiary b ON b.id = d.beneficiary_id
 LEFT JOIN site s ON s.id = d.site_id
+LEFT JOIN dossier_profile p ON p.dossier_id = d.id
 LEFT JOIN unit u ON u.dossier_id = d.id AND u.created_at < :end
 UO0_JOIN
 ORDER BY o.code, d.id, u.engaged_on, u.id
@@ -210,6 +218,10 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def _month(value: date | None) -> str:
+    return f"{value:%Y-%m}" if value is not None else ""
+
+
 def _moment_day(value: datetime | None) -> str:
     return value.astimezone(PARIS).date().isoformat() if value is not None else ""
 
@@ -243,6 +255,8 @@ def build_row(row: Any, period: Period) -> dict[str, str]:
         "prenom": row["first_name"],
         "date_naissance": _day(row["birth_date"]),
         "structure": row["site_name"] or "",
+        **{column: row[source] or "" for column, source in PROFILE_COLUMNS.items()},
+        "entree_entreprise": _month(row["entree_entreprise"]),
         "email": row["email"],
         "telephone": row["phone"],
         "uo": _UO[row["kind"]],

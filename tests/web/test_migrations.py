@@ -82,6 +82,14 @@ def tables(app: Flask) -> set[str]:
         return set(inspect(db.engine).get_table_names())
 
 
+def reference_items(app: Flask) -> int:
+    with app.app_context():
+        from portal.extensions import db
+
+        with db.engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM reference_item").scalar_one())
+
+
 def steps_to_last_schema_change(cfg: Config) -> int:
     """How many steps down undo the last migration that changes the schema: a data migration
     (`DATA_ONLY = True` in its module) changes rows, which the models cannot tell."""
@@ -108,6 +116,7 @@ def test_the_last_migration_steps_down_and_back_up(migrating: tuple[Flask, Confi
     command.upgrade(cfg, "head")
     head = ScriptDirectory.from_config(cfg).get_current_head()
     before = tables(app)
+    items_before = reference_items(app)
 
     command.downgrade(cfg, f"-{steps_to_last_schema_change(cfg)}")
     # Stepping down really undoes something that the models still describe.
@@ -116,6 +125,7 @@ def test_the_last_migration_steps_down_and_back_up(migrating: tuple[Flask, Confi
     command.upgrade(cfg, "head")
     assert differences(app) == []
     assert tables(app) == before
+    assert reference_items(app) == items_before
     with app.app_context():
         from portal.extensions import db
 
