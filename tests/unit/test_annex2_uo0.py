@@ -93,7 +93,9 @@ def dataset(session: Session, clock: FrozenClock) -> dict[str, Any]:
         attach_contact_to_dossier(session, dossier=dossier)
         dossiers[name] = dossier
     clock.set(paris(11, 30))
-    unit = ws.engaged(session, advisor, engaged_on=DAY, today=DAY, in_dossier=dossiers["p"])
+    unit = ws.engaged(
+        session, advisor, engaged_on=DAY, today=DAY, in_dossier=dossiers["p"], profile=False
+    )
     return {"p": p_contact, "q": q_contact, "unit": unit, "requests": (p_request, q_request)}
 
 
