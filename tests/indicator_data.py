@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal import clock as portal_clock
 from portal.advisor.models import (
@@ -20,10 +20,12 @@ from portal.advisor.models import (
     UnitKind,
     UnitStatus,
 )
-from portal.booking.models import Beneficiary
-from portal.network.models import Operator, Site, StaffMember, StaffRole
+from portal.advisor.profile_models import DossierProfile
+from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, RequestStatus, Slot
+from portal.network.models import Modality, Operator, Site, StaffMember, StaffRole
 from portal.orientation.models import OrientationContact
 from portal.reporting.models import PopulationRegion
+from portal.satisfaction.models import Survey
 
 LOT = 16
 
@@ -186,3 +188,90 @@ def population(session: Session, year: int, active: int, cep: int) -> None:
         )
     )
     session.flush()
+
+
+def survey(net: Net, unit: Unit, *, quality: int | None, usefulness: int | None) -> None:
+    """The survey of a closed unit, answered unless both answers are None."""
+    assert unit.closed_on is not None
+    answered = quality is not None or usefulness is not None
+    net.session.add(
+        Survey(
+            unit_id=unit.id,
+            operator_id=net.id,
+            closed_on=unit.closed_on,
+            answered_at=at(unit.closed_on + timedelta(days=3)) if answered else None,
+            quality=quality,
+            usefulness=usefulness,
+        )
+    )
+    net.session.flush()
+
+
+def profile(unit: Unit, *, categorie_sociale: str | None, statut: str | None) -> None:
+    session = object_session(unit)
+    assert session is not None
+    session.add(
+        DossierProfile(
+            dossier_id=unit.dossier_id, categorie_sociale=categorie_sociale, statut=statut
+        )
+    )
+    session.flush()
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    """10:00 UTC: the same day in Paris."""
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def request(
+    net: Net,
+    requested_on: date,
+    first_on: date | None = None,
+    *,
+    site: int | None = 0,
+    modality: Modality = Modality.PRESENTIEL,
+) -> AppointmentRequest:
+    """A request for a first appointment, with that appointment on `first_on` when given."""
+    who = net.person()
+    made = AppointmentRequest(
+        idempotency_key=_uid(32),
+        beneficiary_id=who.id,
+        operator_id=net.id,
+        competent_operator_id=net.id,
+        requested_on=requested_on,
+        commune_insee="2A004",
+        territory="metropole",
+        deadline=requested_on + timedelta(days=42),
+        status=RequestStatus.BOOKED if first_on else RequestStatus.WAITING,
+    )
+    net.session.add(made)
+    net.session.flush()
+    if first_on is not None:
+        site_id = net.sites[site].id if site is not None else None
+        slot = Slot(
+            advisor_id=net.advisor.id,
+            operator_id=net.id,
+            site_id=site_id,
+            starts_at=at(first_on),
+            ends_at=at(first_on, 11),
+            offers_presentiel=True,
+            offers_telephone=True,
+            offers_visio=True,
+        )
+        net.session.add(slot)
+        net.session.flush()
+        net.session.add(
+            Appointment(
+                slot_id=slot.id,
+                request_id=made.id,
+                beneficiary_id=who.id,
+                operator_id=net.id,
+                advisor_id=net.advisor.id,
+                site_id=site_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                modality=modality,
+            )
+        )
+        net.session.flush()
+    return made

@@ -1,12 +1,250 @@
-"""Quality (CCTP 4.3, 8.x)."""
+"""Quality (CCTP 4.3, 8.x), computed per lot; 8.2 and 8.4 per site too (8.6 is in
+`journeys`, from the same closed units):
+
+- 8.1: among the surveys answered about the units closed in the period, the share that found
+  the service both of quality and useful (`POSITIVE_FROM` and above on both questions).
+- 8.2: among the UO2 closed in the period, the share that mobilised each type of service
+  (reference list « type_service »): one figure per type.
+- 8.4: the mean delay, in working days of the request's territory (the request's day not
+  counted), from a request made in the period to its first live appointment; category
+  `WITHIN_30`: the share within the 30 working days of CCTP 3.3. Per site: the first
+  appointment's site (remote appointments count in the lot's figure only). Requests
+  without an appointment yet are left out. `booking.indicators` does the counting.
+- 8.7: among the complaints received in the period, the share followed by a referral to the
+  mediator (`reporting.complaints` reads the same counts for the mediator's pages).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
 
-from portal.reporting.indicators.figures import Figure
-from portal.reporting.indicators.sources import Sources
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from portal.advisor.models import Dossier, ReferenceItem, Unit
+from portal.advisor.reference_data import TYPE_SERVICE
+from portal.booking import indicators as delays
+from portal.booking.models import LIVE_STATUSES, Appointment, AppointmentRequest
+from portal.booking.rules import FIRST_APPOINTMENT_WORKING_DAYS
+from portal.mediation.models import Complaint, Referral
+from portal.network.territory import LOT_BY_NUMBER
+from portal.reporting.indicators.definitions import WITHIN_30
+from portal.reporting.indicators.figures import Figure, figure
+from portal.reporting.indicators.periods import month_number, span
+from portal.reporting.indicators.sources import UO2, Monthly, Sources, range_
+from portal.satisfaction.models import Survey
+
+NUMBERS = ("8.1", "8.2", "8.4", "8.7")
+# CCAP 15.3 and 16.2 (quoted by the evaluation, Sauléa L759): the quality bonus is due for
+# the semester « dès lors que 80 % des bénéficiaires répondants estiment que le service rendu
+# a été utile et de qualité ».
+QUALITY_BONUS_THRESHOLD = 0.8
+# « Plutôt satisfait » / « plutôt utile » and above (answers go from 1 to 4).
+POSITIVE_FROM = 3
+
+
+def survey_counts(session: Session, operator_ids: Sequence[int], start: date, end: date) -> Monthly:
+    """Surveys of the units closed in [start, end): key (operator,), month of the closure;
+    (sent, answered, positive). One statement."""
+    answered = Survey.answered_at.is_not(None)
+    positive = and_(answered, Survey.quality >= POSITIVE_FROM, Survey.usefulness >= POSITIVE_FROM)
+    series = Monthly()
+    query = (
+        select(Survey.operator_id, month_number(Survey.closed_on), func.count())
+        .add_columns(func.sum(case((answered, 1), else_=0)), func.sum(case((positive, 1), else_=0)))
+        .where(
+            Survey.operator_id.in_(list(operator_ids)),
+            Survey.closed_on >= start,
+            Survey.closed_on < end,
+        )
+        .group_by(*range_(1, 2))
+    )
+    for operator_id, month, *values in session.execute(query):
+        series.add((operator_id,), month, tuple(values))
+    return series
+
+
+def complaint_counts(
+    session: Session, operator_ids: Sequence[int] | None, start: date, end: date
+) -> Monthly:
+    """Complaints received in [start, end): key (operator,), month of receipt; (complaints,
+    followed by a referral to the mediator — admissible or not, whenever it came). All
+    operators when `operator_ids` is None. One statement."""
+    referred = exists().where(Referral.complaint_id == Complaint.id)
+    query = (
+        select(Complaint.operator_id, month_number(Complaint.received_on), func.count())
+        .add_columns(func.sum(case((referred, 1), else_=0)))
+        .where(Complaint.received_on >= start, Complaint.received_on < end)
+        .group_by(*range_(1, 2))
+    )
+    if operator_ids is not None:
+        query = query.where(Complaint.operator_id.in_(list(operator_ids)))
+    series = Monthly()
+    for operator_id, month, *values in session.execute(query):
+        series.add((operator_id,), month, tuple(values))
+    return series
+
+
+def _service_types(sources: Sources, start: date, end: date) -> Monthly:
+    """Closed UO2 per type of service: key (operator, site, code), month. One statement."""
+    context = sources.context
+    site = Dossier.site_id if context.by_site else cast(literal_column("NULL"), Integer)
+    mentions = cast(Unit.types_service, String).like(literal('%"') + ReferenceItem.code + '"%')
+    query = (
+        select(
+            Unit.operator_id, site, ReferenceItem.code, month_number(Unit.closed_on), func.count()
+        )
+        .join(Dossier, Dossier.id == Unit.dossier_id)
+        .join(ReferenceItem, and_(ReferenceItem.list_name == TYPE_SERVICE, mentions))
+        .where(
+            Unit.operator_id.in_(context.operator_ids),
+            Unit.kind.in_(UO2),
+            Unit.closed_on >= start,
+            Unit.closed_on < end,
+        )
+        .group_by(*range_(1, 4))
+    )
+    series = Monthly()
+    for operator_id, site_id, code, month, count in context.session.execute(query):
+        for place in {site_id, None}:
+            series.add((operator_id, place, code), month, (count,))
+    return series
+
+
+def _first_delays(
+    sources: Sources, start: date, end: date
+) -> list[tuple[int, date, int | None, int]]:
+    """(operator, request day, first appointment's site or None when remote, working days)
+    of each request made in [start, end) that has a live appointment. Two statements."""
+    context = sources.context
+    in_span = and_(
+        AppointmentRequest.operator_id.in_(context.operator_ids),
+        AppointmentRequest.requested_on >= start,
+        AppointmentRequest.requested_on < end,
+    )
+    by_operator: dict[int, list[delays.AppointmentRow]] = defaultdict(list)
+    for operator_id, request_id, starts_at, status, modality, site_id in context.session.execute(
+        select(
+            AppointmentRequest.operator_id,
+            AppointmentRequest.id,
+            Appointment.starts_at,
+            Appointment.status,
+            Appointment.modality,
+            Appointment.site_id,
+        )
+        .join(AppointmentRequest, AppointmentRequest.id == Appointment.request_id)
+        .where(in_span, Appointment.status.in_(LIVE_STATUSES))
+    ):
+        row = delays.AppointmentRow(request_id, starts_at, status, modality, site_id)
+        by_operator[operator_id].append(row)
+    first: dict[int, delays.FirstAppointment] = {}
+    for operator_id, rows in by_operator.items():
+        zone = ZoneInfo(LOT_BY_NUMBER[context.operators[operator_id]].timezone)
+        first.update(delays.first_appointments(rows, zone))
+    result = []
+    for request_id, operator_id, requested_on, territory in context.session.execute(
+        select(
+            AppointmentRequest.id,
+            AppointmentRequest.operator_id,
+            AppointmentRequest.requested_on,
+            AppointmentRequest.territory,
+        ).where(in_span)
+    ):
+        found = first.get(request_id)
+        if found is not None:
+            days = delays.working_day_delay(requested_on, found.day, delays.territory_of(territory))
+            result.append((operator_id, requested_on, found.site_id, days))
+    return result
 
 
 def figures(sources: Sources) -> Iterator[Figure]:
-    return iter(())
+    context, wanted = sources.context, sources.numbers
+    start, end = span(context.periods)
+    surveys = (
+        survey_counts(context.session, context.operator_ids, start, end)
+        if "8.1" in wanted
+        else Monthly()
+    )
+    complaints = (
+        complaint_counts(context.session, context.operator_ids, start, end)
+        if "8.7" in wanted
+        else Monthly()
+    )
+    types = _service_types(sources, start, end) if "8.2" in wanted else Monthly()
+    codes = sorted({key[2] for key in types.rows})
+    closed_uo2 = Monthly()
+    if "8.2" in wanted:
+        for (operator_id, site_id, kind, _closure, _year), months in sources.closed().rows.items():
+            if kind in UO2:
+                for month, values in months.items():
+                    for place in {site_id, None}:
+                        closed_uo2.add((operator_id, place), month, (values[0],))
+    first_delays = _first_delays(sources, start, end) if "8.4" in wanted else []
+    delay_rows = Monthly()  # (operator, place) → (requests, working days, within 30)
+    for operator_id, requested_on, site_id, days in first_delays:
+        within = 1 if days <= FIRST_APPOINTMENT_WORKING_DAYS else 0
+        month = requested_on.year * 100 + requested_on.month
+        for place in {site_id, None}:
+            delay_rows.add((operator_id, place), month, (1, days, within))
+    for period in context.periods:
+        first, last = period.months()[0], period.months()[-1]
+        for operator_id in context.operators:
+            op = (operator_id,)
+            if "8.1" in wanted:
+                yield figure(
+                    "8.1",
+                    period,
+                    operator_id,
+                    None,
+                    surveys.total(op, first, last, 2),
+                    surveys.total(op, first, last, 1),
+                )
+            if "8.7" in wanted:
+                yield figure(
+                    "8.7",
+                    period,
+                    operator_id,
+                    None,
+                    complaints.total(op, first, last, 1),
+                    complaints.total(op, first, last, 0),
+                )
+            for site_id in [None, *context.sites.get(operator_id, [])]:
+                place = (operator_id, site_id)
+                if "8.2" in wanted:
+                    closed = closed_uo2.total(place, first, last)
+                    for code in codes:
+                        mobilised = types.total((operator_id, site_id, code), first, last)
+                        yield figure("8.2", period, operator_id, site_id, mobilised, closed, code)
+                if "8.4" in wanted:
+                    count = delay_rows.total(place, first, last)
+                    yield figure(
+                        "8.4",
+                        period,
+                        operator_id,
+                        site_id,
+                        delay_rows.total(place, first, last, 1),
+                        count,
+                    )
+                    yield figure(
+                        "8.4",
+                        period,
+                        operator_id,
+                        site_id,
+                        delay_rows.total(place, first, last, 2),
+                        count,
+                        WITHIN_30,
+                    )
