@@ -20,13 +20,8 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from portal.reporting.indicators import journeys, orders, profiles, quality
-from portal.reporting.indicators.definitions import (
-    BY_NUMBER,
-    DEFINITIONS,
-    WITHIN_30,
-    Definition,
-    unit_of,
-)
+from portal.reporting.indicators.catalogue import BY_NUMBER, DEFINITIONS, unit_of
+from portal.reporting.indicators.definitions import WITHIN_30, Definition
 from portal.reporting.indicators.figures import Figure, load_context, national
 from portal.reporting.indicators.periods import Period, last_months
 from portal.reporting.indicators.sources import Sources

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.network.models import Operator, Site
-from portal.reporting.indicators.definitions import BY_NUMBER, unit_of
+from portal.reporting.indicators.catalogue import BY_NUMBER, unit_of
 from portal.reporting.indicators.periods import Period
 
 
