@@ -38,7 +38,7 @@ def test_the_national_view_is_a_fixed_handful_of_statements(session: Session) ->
     assert len(operators) >= 18
     assert {f.number for f in figures} == set(COMPUTED)
     assert {f.period for f in figures} == set(months)
-    assert len(national) <= 20
+    assert len(national) <= 13  # measured: 13 (the brief allows 20)
     with counted(session) as with_sites:
         compute(session, [*months, Period.parse("2026-S1"), Period.parse("2026-S2")], by_site=True)
     with counted(session) as one_month_one_lot:
