@@ -1,4 +1,4 @@
-"""CCTP 4.3, indicators 6.x to 8.x: journeys, means and quality."""
+"""CCTP 4.3, indicators 6.x to 8.x: journeys, means and quality (see `catalogue`)."""
 
 from __future__ import annotations
 
@@ -11,278 +11,210 @@ from portal.reporting.indicators.definitions import (
     MEANS,
     MEANS_ANALYSIS,
     QUALITY,
+    UOS,
     Definition,
     M,
     S,
-    _def,
+    one,
+    series,
 )
 
-_NO_STAFF_TIME = _l(
+NO_STAFF_TIME = _l(
     "Les ETP mobilisés par unité d'œuvre ne sont pas saisis dans le portail : l'indicateur "
     "attend les déclarations du titulaire."
 )
 
 JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
-    _def(
+    one(
         "6.1",
-        JOURNEYS,
         _l("Ingénierie de parcours"),
         _l(
-            "Part des UO2 clôturées au cours desquelles le bénéficiaire a mobilisé une "
-            "prestation complémentaire"
+            "Part des UO2 clôturées au cours desquelles le bénéficiaire a mobilisé une prestation "
+            "complémentaire"
         ),
-        M,
-        "rate",
-        ("units",),
+        family=JOURNEYS,
+        periodicity=M,
+        unit="rate",
+        needs=("units",),
         purpose=JOURNEY_ANALYSIS,
         by_site=True,
     ),
-    _def(
+    *series(
         "6.2",
-        JOURNEYS,
-        _l("Délais UO1"),
-        _l("Délai moyen de réalisation de l'UO1 entre engagement et clôture volontaire"),
-        M,
-        "days",
-        ("units",),
+        UOS,
+        lambda uo: (
+            _l("Délais %(uo)s", uo=uo),
+            _l(
+                "Délai moyen de réalisation de l'%(uo)s entre engagement et clôture volontaire",
+                uo=uo,
+            ),
+        ),
+        family=JOURNEYS,
+        periodicity=M,
+        unit="days",
+        needs=("units",),
         purpose=JOURNEY_ANALYSIS,
         by_site=True,
         how=_l(
-            "Jours calendaires, sur les UO clôturées dans la période à la demande ou avec "
-            "la signature de la personne (les abandons exclus)."
+            "Jours calendaires, sur les UO clôturées dans la période à la demande ou avec la "
+            "signature de la personne (les abandons exclus)."
         ),
     ),
-    _def(
-        "6.3",
-        JOURNEYS,
-        _l("Délais UO2.1"),
-        _l("Délai moyen de réalisation de l'UO2.1 entre engagement et clôture volontaire"),
-        M,
-        "days",
-        ("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
-    ),
-    _def(
-        "6.4",
-        JOURNEYS,
-        _l("Délais UO2.2"),
-        _l("Délai moyen de réalisation de l'UO2.2 entre engagement et clôture volontaire"),
-        M,
-        "days",
-        ("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
-    ),
-    _def(
+    *series(
         "6.5",
-        JOURNEYS,
-        _l("Abandons UO1"),
-        _l(
-            "UO1 clôturées à la fin du délai de réalisation imparti sans l'accord de la "
-            "personne (abandons)"
+        UOS,
+        lambda uo: (
+            _l("Abandons %(uo)s", uo=uo),
+            _l(
+                "%(uo)s clôturées à la fin du délai de réalisation imparti sans l'accord de la "
+                "personne (abandons)",
+                uo=uo,
+            ),
         ),
-        M,
-        "count",
-        ("units",),
+        family=JOURNEYS,
+        periodicity=M,
+        unit="count",
+        needs=("units",),
         purpose=JOURNEY_ANALYSIS,
         by_site=True,
     ),
-    _def(
-        "6.6",
-        JOURNEYS,
-        _l("Abandons UO2.1"),
-        _l(
-            "UO2.1 clôturées à la fin du délai de réalisation imparti sans l'accord de la "
-            "personne (abandons)"
-        ),
-        M,
-        "count",
-        ("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
-    ),
-    _def(
-        "6.7",
-        JOURNEYS,
-        _l("Abandons UO2.2"),
-        _l(
-            "UO2.2 clôturées à la fin du délai de réalisation imparti sans l'accord de la "
-            "personne (abandons)"
-        ),
-        M,
-        "count",
-        ("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
-    ),
-    _def(
+    one(
         "6.8",
-        JOURNEYS,
         _l("Ré-engagements quasi-immédiats"),
         _l(
-            "Part des bénéficiaires ayant clos une UO2 qui se réengagent dans les trois mois "
-            "qui suivent la clôture"
+            "Part des bénéficiaires ayant clos une UO2 qui se réengagent dans les trois mois qui "
+            "suivent la clôture"
         ),
-        M,
-        "rate",
-        ("units",),
+        family=JOURNEYS,
+        periodicity=M,
+        unit="rate",
+        needs=("units",),
         purpose=JOURNEY_ANALYSIS,
         by_site=True,
     ),
-    _def(
+    *series(
         "7.1",
-        MEANS,
-        _l("Temps moyen homme UO0"),
-        _l("UO0 facturées / ETP mobilisés pour la réalisation de l'UO0"),
-        S,
-        "rate",
-        ("staff_time",),
-        _NO_STAFF_TIME,
+        ("UO0", *UOS),
+        lambda uo: (
+            _l("Temps moyen homme %(uo)s", uo=uo),
+            _l("%(uo)s facturées / ETP mobilisés pour la réalisation de l'%(uo)s", uo=uo),
+        ),
+        family=MEANS,
+        periodicity=S,
+        unit="rate",
+        needs=("staff_time",),
+        missing=NO_STAFF_TIME,
         purpose=MEANS_ANALYSIS,
     ),
-    _def(
-        "7.2",
-        MEANS,
-        _l("Temps moyen homme UO1"),
-        _l("UO1 facturées / ETP mobilisés pour la réalisation de l'UO1"),
-        S,
-        "rate",
-        ("staff_time",),
-        _NO_STAFF_TIME,
-        purpose=MEANS_ANALYSIS,
-    ),
-    _def(
-        "7.3",
-        MEANS,
-        _l("Temps moyen homme UO2.1"),
-        _l("UO2.1 facturées / ETP mobilisés pour la réalisation de l'UO2.1"),
-        S,
-        "rate",
-        ("staff_time",),
-        _NO_STAFF_TIME,
-        purpose=MEANS_ANALYSIS,
-    ),
-    _def(
-        "7.4",
-        MEANS,
-        _l("Temps moyen homme UO2.2"),
-        _l("UO2.2 facturées / ETP mobilisés pour la réalisation de l'UO2.2"),
-        S,
-        "rate",
-        ("staff_time",),
-        _NO_STAFF_TIME,
-        purpose=MEANS_ANALYSIS,
-    ),
-    _def(
+    one(
         "8.1",
-        QUALITY,
         _l("Qualité et utilité perçues"),
         _l(
             "Part des bénéficiaires déclarant que le service rendu a été de qualité et utile "
             "(questionnaires adressés à la clôture des UO1, 2.1 et 2.2)"
         ),
-        S,
-        "rate",
-        ("surveys",),
+        family=QUALITY,
+        periodicity=S,
+        unit="rate",
+        needs=("surveys",),
         threshold=0.8,
         purpose=AGREEMENT,
     ),
-    _def(
+    one(
         "8.2",
-        QUALITY,
         _l("Diversité des services"),
         _l("Part de mobilisation de chaque type de service (table de référence de l'annexe 2)"),
-        S,
-        "rate",
-        ("units",),
+        family=QUALITY,
+        periodicity=S,
+        unit="rate",
+        needs=("units",),
         purpose=AGREEMENT,
         by_site=True,
         by_category=True,
         how=_l(
-            "Parmi les UO2 clôturées dans la période, part de celles où chaque type de "
-            "service a été mobilisé (une UO peut en mobiliser plusieurs)."
+            "Parmi les UO2 clôturées dans la période, part de celles où chaque type de service a "
+            "été mobilisé (une UO peut en mobiliser plusieurs)."
         ),
     ),
-    _def(
+    one(
         "8.3",
-        QUALITY,
         _l("Qualité accueil aiguillage"),
         _l("Part de contacts mystères estimant que le service rendu à l'UO0 a été de qualité"),
-        S,
-        "rate",
-        ("mystery_contacts",),
-        _l(
+        family=QUALITY,
+        periodicity=S,
+        unit="rate",
+        needs=("mystery_contacts",),
+        purpose=AGREEMENT,
+        missing=_l(
             "Les contacts mystères sont menés hors du portail : leurs résultats n'y sont pas "
             "saisis."
         ),
-        purpose=AGREEMENT,
     ),
-    _def(
+    one(
         "8.4",
-        QUALITY,
         _l("Délais de 1er rendez-vous"),
         _l(
             "Délai entre le contact UO0 ou la demande de rendez-vous en ligne et le premier "
             "rendez-vous"
         ),
-        S,
-        "days",
-        ("appointments",),
+        family=QUALITY,
+        periodicity=S,
+        unit="days",
+        needs=("appointments",),
         purpose=AGREEMENT,
         by_site=True,
         how=_l(
-            "Moyenne en jours ouvrés du territoire, le jour de la demande non compté, "
-            "sur les demandes de la période ayant un premier rendez-vous ; la catégorie "
-            "« within_30 » donne la part tenue dans les 30 jours ouvrés."
+            "Moyenne en jours ouvrés du territoire, le jour de la demande non compté, sur les "
+            "demandes de la période ayant un premier rendez-vous ; la catégorie « within_30 » "
+            "donne la part tenue dans les 30 jours ouvrés."
         ),
     ),
-    _def(
+    one(
         "8.5",
-        QUALITY,
         _l("Qualité des livrables"),
         _l(
             "Part de livrables par UO jugés conformes sur l'échantillon contrôlé au titre du "
             "service fait"
         ),
-        S,
-        "rate",
-        ("service_done_checks",),
-        _l(
-            "Le contrôle de service fait est mené par France compétences hors du portail : "
-            "ses résultats n'y sont pas saisis."
-        ),
+        family=QUALITY,
+        periodicity=S,
+        unit="rate",
+        needs=("service_done_checks",),
         purpose=AGREEMENT,
+        missing=_l(
+            "Le contrôle de service fait est mené par France compétences hors du portail : ses "
+            "résultats n'y sont pas saisis."
+        ),
     ),
-    _def(
+    one(
         "8.6",
-        QUALITY,
         _l("Taux d'auto-prescription"),
         _l(
             "Prestations complémentaires mobilisées auprès du titulaire / totalité des "
             "prestations complémentaires mobilisées"
         ),
-        S,
-        "rate",
-        ("units",),
+        family=QUALITY,
+        periodicity=S,
+        unit="rate",
+        needs=("units",),
         purpose=AGREEMENT,
         by_site=True,
         how=_l(
-            "Parmi les UO clôturées dans la période ayant au moins une prestation "
-            "complémentaire, part de celles où elle a été mobilisée auprès du titulaire."
+            "Parmi les UO clôturées dans la période ayant au moins une prestation complémentaire, "
+            "part de celles où elle a été mobilisée auprès du titulaire."
         ),
     ),
-    _def(
+    one(
         "8.7",
-        QUALITY,
         _l("Gestion des réclamations"),
         _l(
-            "Réclamations auprès du titulaire suivies d'une réclamation auprès du médiateur "
-            "de France compétences / réclamations auprès du titulaire"
+            "Réclamations auprès du titulaire suivies d'une réclamation auprès du médiateur de "
+            "France compétences / réclamations auprès du titulaire"
         ),
-        S,
-        "rate",
-        ("complaints",),
+        family=QUALITY,
+        periodicity=S,
+        unit="rate",
+        needs=("complaints",),
         purpose=AGREEMENT,
     ),
 )

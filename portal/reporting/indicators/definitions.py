@@ -1,5 +1,5 @@
 """The indicators of CCTP 4.3, as the contract names and defines them: one `Definition` each
-(the entries: `catalogue_counts`, `catalogue_quality`; all together: `catalogue`).
+(the entries, in the contract's order: `catalogue`).
 
 The words are the CCTP's (shortened where a table cell repeats itself); `how` says what the
 portal counts where the CCTP is silent. 7.1–7.4, 8.3 and 8.5 rest on data the portal does not
@@ -9,8 +9,9 @@ computed — no figure is ever made up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -57,17 +58,16 @@ class Definition:
 
 M: Literal["month", "semester"] = "month"
 S: Literal["month", "semester"] = "semester"
+UOS = ("UO1", "UO2.1", "UO2.2")
+Words = Callable[[str], tuple[LazyString, LazyString]]
 
 
-def _def(
-    number: str,
-    family: LazyString,
-    label: LazyString,
-    definition: LazyString,
-    periodicity: Literal["month", "semester"],
-    unit: Unit,
-    needs: tuple[str, ...],
-    missing: LazyString | None = None,
-    **extra: object,
-) -> Definition:
-    return Definition(number, family, label, definition, periodicity, unit, needs, missing, **extra)  # type: ignore[arg-type]
+def one(number: str, label: LazyString, definition: LazyString, **rest: Any) -> Definition:
+    rest.setdefault("missing", None)
+    return Definition(number=number, label=label, definition=definition, **rest)
+
+
+def series(numbers: str, uos: tuple[str, ...], words: Words, **rest: Any) -> list[Definition]:
+    """One definition per unit of work, numbered « 4.1 », « 4.2 »… from `numbers` (« 4.1 »)."""
+    family, first = numbers.split(".")
+    return [one(f"{family}.{int(first) + i}", *words(uo), **rest) for i, uo in enumerate(uos)]
