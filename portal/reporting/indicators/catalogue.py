@@ -4,6 +4,8 @@ UO2.1, UO2.2) are written once, as a series."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from portal.reporting.indicators.catalogue_quality import JOURNEYS_AND_QUALITY
@@ -32,6 +34,20 @@ ALL_ORDERS_HOW = _l(
     "quantités de tous les bons de commande émis à cette date."
 )
 
+# What the indicators of each family share.
+RECOURSE_RATE: dict[str, Any] = {
+    "family": ENGAGEMENTS,
+    "periodicity": M,
+    "unit": "rate",
+    "purpose": RECOURSE,
+}
+CLOSING: dict[str, Any] = {
+    "family": CLOSURES,
+    "periodicity": M,
+    "unit": "rate",
+    "needs": ("units", "orientation_contacts", *ORDERED),
+}
+
 DEFINITIONS: tuple[Definition, ...] = (
     *series(
         "1.1",
@@ -54,11 +70,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         "2.1",
         _l("Taux de recours au service SPRO"),
         _l("Actifs reçus en UO0 / population active régionale"),
-        family=ENGAGEMENTS,
-        periodicity=M,
-        unit="rate",
         needs=("orientation_contacts", "population_active"),
-        purpose=RECOURSE,
+        **RECOURSE_RATE,
     ),
     one(
         "2.2",
@@ -67,11 +80,8 @@ DEFINITIONS: tuple[Definition, ...] = (
             "Engagements en CEP (UO1 + UO2) / population « CEP » régionale (actifs en emploi "
             "moins les cadres, sauf DOM hors Martinique, et les agents publics)"
         ),
-        family=ENGAGEMENTS,
-        periodicity=M,
-        unit="rate",
         needs=("units", "population_cep"),
-        purpose=RECOURSE,
+        **RECOURSE_RATE,
     ),
     *series(
         "2.3",
@@ -87,11 +97,8 @@ DEFINITIONS: tuple[Definition, ...] = (
                 _l("Bénéficiaires par statut / population « CEP » régionale"),
             )
         ),
-        family=ENGAGEMENTS,
-        periodicity=M,
-        unit="rate",
         needs=("units", "profile", "population_cep"),
-        purpose=RECOURSE,
+        **RECOURSE_RATE,
         by_category=True,
         how=_l(
             "Bénéficiaires engagés en UO1 ou UO2 dans la période, selon leur profil (« "
@@ -123,10 +130,7 @@ DEFINITIONS: tuple[Definition, ...] = (
                 uo=uo,
             ),
         ),
-        family=CLOSURES,
-        periodicity=M,
-        unit="rate",
-        needs=("units", "orientation_contacts", *ORDERED),
+        **CLOSING,
         purpose=ORDERS,
         how=_l(
             "Cumul de l'année jusqu'à la fin de la période, rapporté aux bons de commande de "
@@ -146,10 +150,7 @@ DEFINITIONS: tuple[Definition, ...] = (
                 uo=uo,
             ),
         ),
-        family=CLOSURES,
-        periodicity=M,
-        unit="rate",
-        needs=("units", "orientation_contacts", *ORDERED),
+        **CLOSING,
         purpose=AGREEMENT,
         how=ALL_ORDERS_HOW,
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from portal.reporting.indicators.definitions import (
@@ -24,6 +26,16 @@ NO_STAFF_TIME = _l(
     "attend les déclarations du titulaire."
 )
 
+# What the indicators of each family share.
+JOURNEY: dict[str, Any] = {
+    "family": JOURNEYS,
+    "periodicity": M,
+    "needs": ("units",),
+    "purpose": JOURNEY_ANALYSIS,
+    "by_site": True,
+}
+STEERING: dict[str, Any] = {"family": QUALITY, "periodicity": S, "purpose": AGREEMENT}
+
 JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
     one(
         "6.1",
@@ -32,12 +44,8 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
             "Part des UO2 clôturées au cours desquelles le bénéficiaire a mobilisé une prestation "
             "complémentaire"
         ),
-        family=JOURNEYS,
-        periodicity=M,
         unit="rate",
-        needs=("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
+        **JOURNEY,
     ),
     *series(
         "6.2",
@@ -49,12 +57,8 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
                 uo=uo,
             ),
         ),
-        family=JOURNEYS,
-        periodicity=M,
         unit="days",
-        needs=("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
+        **JOURNEY,
         how=_l(
             "Jours calendaires, sur les UO clôturées dans la période à la demande ou avec la "
             "signature de la personne (les abandons exclus)."
@@ -71,12 +75,8 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
                 uo=uo,
             ),
         ),
-        family=JOURNEYS,
-        periodicity=M,
         unit="count",
-        needs=("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
+        **JOURNEY,
     ),
     one(
         "6.8",
@@ -85,12 +85,8 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
             "Part des bénéficiaires ayant clos une UO2 qui se réengagent dans les trois mois qui "
             "suivent la clôture"
         ),
-        family=JOURNEYS,
-        periodicity=M,
         unit="rate",
-        needs=("units",),
-        purpose=JOURNEY_ANALYSIS,
-        by_site=True,
+        **JOURNEY,
     ),
     *series(
         "7.1",
@@ -113,22 +109,18 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
             "Part des bénéficiaires déclarant que le service rendu a été de qualité et utile "
             "(questionnaires adressés à la clôture des UO1, 2.1 et 2.2)"
         ),
-        family=QUALITY,
-        periodicity=S,
         unit="rate",
         needs=("surveys",),
         threshold=0.8,
-        purpose=AGREEMENT,
+        **STEERING,
     ),
     one(
         "8.2",
         _l("Diversité des services"),
         _l("Part de mobilisation de chaque type de service (table de référence de l'annexe 2)"),
-        family=QUALITY,
-        periodicity=S,
         unit="rate",
         needs=("units",),
-        purpose=AGREEMENT,
+        **STEERING,
         by_site=True,
         by_category=True,
         how=_l(
@@ -140,11 +132,9 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
         "8.3",
         _l("Qualité accueil aiguillage"),
         _l("Part de contacts mystères estimant que le service rendu à l'UO0 a été de qualité"),
-        family=QUALITY,
-        periodicity=S,
         unit="rate",
         needs=("mystery_contacts",),
-        purpose=AGREEMENT,
+        **STEERING,
         missing=_l(
             "Les contacts mystères sont menés hors du portail : leurs résultats n'y sont pas "
             "saisis."
@@ -157,11 +147,9 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
             "Délai entre le contact UO0 ou la demande de rendez-vous en ligne et le premier "
             "rendez-vous"
         ),
-        family=QUALITY,
-        periodicity=S,
         unit="days",
         needs=("appointments",),
-        purpose=AGREEMENT,
+        **STEERING,
         by_site=True,
         how=_l(
             "Moyenne en jours ouvrés du territoire, le jour de la demande non compté, sur les "
@@ -176,11 +164,9 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
             "Part de livrables par UO jugés conformes sur l'échantillon contrôlé au titre du "
             "service fait"
         ),
-        family=QUALITY,
-        periodicity=S,
         unit="rate",
         needs=("service_done_checks",),
-        purpose=AGREEMENT,
+        **STEERING,
         missing=_l(
             "Le contrôle de service fait est mené par France compétences hors du portail : ses "
             "résultats n'y sont pas saisis."
@@ -193,11 +179,9 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
             "Prestations complémentaires mobilisées auprès du titulaire / totalité des "
             "prestations complémentaires mobilisées"
         ),
-        family=QUALITY,
-        periodicity=S,
         unit="rate",
         needs=("units",),
-        purpose=AGREEMENT,
+        **STEERING,
         by_site=True,
         how=_l(
             "Parmi les UO clôturées dans la période ayant au moins une prestation complémentaire, "
@@ -211,10 +195,8 @@ JOURNEYS_AND_QUALITY: tuple[Definition, ...] = (
             "Réclamations auprès du titulaire suivies d'une réclamation auprès du médiateur de "
             "France compétences / réclamations auprès du titulaire"
         ),
-        family=QUALITY,
-        periodicity=S,
         unit="rate",
         needs=("complaints",),
-        purpose=AGREEMENT,
+        **STEERING,
     ),
 )
