@@ -30,9 +30,6 @@ DELAYS = {"6.2": UnitKind.UO1, "6.3": UnitKind.UO21, "6.4": UnitKind.UO22}
 ABANDONS = {"6.5": UnitKind.UO1, "6.6": UnitKind.UO21, "6.7": UnitKind.UO22}
 NUMBERS = ("6.1", *DELAYS, *ABANDONS, "6.8", "8.6")
 
-# Columns of `Sources.closed()`.
-COUNT, DAYS, WITH_PRESTATION, AUTO = range(4)
-
 
 def _places(sources: Sources, operator_id: int) -> list[int | None]:
     return [None, *sources.context.sites.get(operator_id, [])]
@@ -56,68 +53,38 @@ def figures(sources: Sources) -> Iterator[Figure]:
                     yield figure("6.8", period, operator_id, site_id, again, people)
 
 
+def _contributions(
+    kind: UnitKind, closure: ClosureKind, values: list[float]
+) -> Iterator[tuple[str, tuple[float, ...]]]:
+    """What a group of closed units adds to each indicator: (numerator, denominator)."""
+    count, days, with_prestation, auto = values
+    if kind in UO2:
+        yield "6.1", (with_prestation, count)
+    for number, delayed in DELAYS.items():
+        if kind == delayed and closure in VOLUNTARY:
+            yield number, (days, count)
+    for number, abandoned in ABANDONS.items():
+        if kind == abandoned and closure == ClosureKind.ABANDON:
+            yield number, (count, 0)
+    yield "8.6", (auto, with_prestation)
+
+
 def _from_closures(sources: Sources) -> Iterator[Figure]:
     """6.1–6.7 and 8.6, from the closed units' aggregate."""
-    by_place = Monthly()  # (operator, site, kind, closure kind) → the closed units' sums
+    sums = Monthly()  # (operator, site or None, number) → (numerator, denominator)
     for (operator_id, site_id, kind, closure, _year), months in sources.closed().rows.items():
         for month, values in months.items():
-            for place in {site_id, None}:
-                by_place.add((operator_id, place, kind, closure), month, tuple(values))
-    wanted = sources.numbers
+            for number, terms in _contributions(kind, closure, values):
+                for place in {site_id, None}:
+                    sums.add((operator_id, place, number), month, terms)
+    wanted = [n for n in ("6.1", *DELAYS, *ABANDONS, "8.6") if n in sources.numbers]
     for period in sources.context.periods:
-        first, last = period.months()[0], period.months()[-1]
         for operator_id in sources.context.operators:
             for site_id in _places(sources, operator_id):
-
-                def total(
-                    kinds: Sequence[UnitKind], closures: Sequence[ClosureKind], column: int
-                ) -> float:
-                    return sum(
-                        by_place.total((operator_id, site_id, k, c), first, last, column)  # noqa: B023
-                        for k in kinds
-                        for c in closures
-                    )
-
-                every = tuple(ClosureKind)
-                if "6.1" in wanted:
-                    yield figure(
-                        "6.1",
-                        period,
-                        operator_id,
-                        site_id,
-                        total(UO2, every, WITH_PRESTATION),
-                        total(UO2, every, COUNT),
-                    )
-                for number, kind in DELAYS.items():
-                    if number in wanted:
-                        yield figure(
-                            number,
-                            period,
-                            operator_id,
-                            site_id,
-                            total((kind,), VOLUNTARY, DAYS),
-                            total((kind,), VOLUNTARY, COUNT),
-                        )
-                for number, kind in ABANDONS.items():
-                    if number in wanted:
-                        yield figure(
-                            number,
-                            period,
-                            operator_id,
-                            site_id,
-                            total((kind,), (ClosureKind.ABANDON,), COUNT),
-                            None,
-                        )
-                if "8.6" in wanted:
-                    kinds = tuple(UnitKind)
-                    yield figure(
-                        "8.6",
-                        period,
-                        operator_id,
-                        site_id,
-                        total(kinds, every, AUTO),
-                        total(kinds, every, WITH_PRESTATION),
-                    )
+                for number in wanted:
+                    columns = (0, None if number in ABANDONS else 1)
+                    key = (operator_id, site_id, number)
+                    yield sums.ratio(number, period, (operator_id, site_id), key, columns)
 
 
 def _people(layer: Sequence[Period], operator_ids: Sequence[int], site: Any) -> Any:

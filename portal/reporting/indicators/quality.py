@@ -201,50 +201,19 @@ def figures(sources: Sources) -> Iterator[Figure]:
         for place in {site_id, None}:
             delay_rows.add((operator_id, place), month, (1, days, within))
     for period in context.periods:
-        first, last = period.months()[0], period.months()[-1]
         for operator_id in context.operators:
-            op = (operator_id,)
+            lot = (operator_id, None)
             if "8.1" in wanted:
-                yield figure(
-                    "8.1",
-                    period,
-                    operator_id,
-                    None,
-                    surveys.total(op, first, last, 2),
-                    surveys.total(op, first, last, 1),
-                )
+                yield surveys.ratio("8.1", period, lot, (operator_id,), (2, 1))
             if "8.7" in wanted:
-                yield figure(
-                    "8.7",
-                    period,
-                    operator_id,
-                    None,
-                    complaints.total(op, first, last, 1),
-                    complaints.total(op, first, last, 0),
-                )
+                yield complaints.ratio("8.7", period, lot, (operator_id,), (1, 0))
             for site_id in [None, *context.sites.get(operator_id, [])]:
                 place = (operator_id, site_id)
                 if "8.2" in wanted:
-                    closed = closed_uo2.total(place, first, last)
+                    closed = closed_uo2.over(place, period)
                     for code in codes:
-                        mobilised = types.total((operator_id, site_id, code), first, last)
+                        mobilised = types.over((operator_id, site_id, code), period)
                         yield figure("8.2", period, operator_id, site_id, mobilised, closed, code)
                 if "8.4" in wanted:
-                    count = delay_rows.total(place, first, last)
-                    yield figure(
-                        "8.4",
-                        period,
-                        operator_id,
-                        site_id,
-                        delay_rows.total(place, first, last, 1),
-                        count,
-                    )
-                    yield figure(
-                        "8.4",
-                        period,
-                        operator_id,
-                        site_id,
-                        delay_rows.total(place, first, last, 2),
-                        count,
-                        WITHIN_30,
-                    )
+                    yield delay_rows.ratio("8.4", period, place, place, (1, 0))
+                    yield delay_rows.ratio("8.4", period, place, place, (2, 0), WITHIN_30)

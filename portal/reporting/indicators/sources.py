@@ -15,8 +15,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from portal.advisor.models import ClosureKind, Dossier, PurchaseOrder, Unit, UnitKind
 from portal.orientation.models import OrientationContact
-from portal.reporting.indicators.figures import Context
-from portal.reporting.indicators.periods import month_number
+from portal.reporting.indicators.figures import Context, Figure, figure
+from portal.reporting.indicators.periods import Period, month_number
 from portal.reporting.models import PopulationRegion
 
 UO2 = (UnitKind.UO21, UnitKind.UO22)
@@ -57,6 +57,32 @@ class Monthly:
     def total(self, key: Key, first: int, last: int, column: int = 0) -> float:
         """The sum of `column` over the months from `first` to `last` included."""
         return sum(v[column] for m, v in self.rows.get(key, {}).items() if first <= m <= last)
+
+    def over(self, key: Key, period: Period, column: int = 0) -> float:
+        """The sum of `column` over the period's months."""
+        months = period.months()
+        return self.total(key, months[0], months[-1], column)
+
+    def ratio(
+        self,
+        number: str,
+        period: Period,
+        place: tuple[int, int | None],
+        key: Key,
+        columns: tuple[int, int | None],
+        category: str | None = None,
+    ) -> Figure:
+        """The figure of `number` for an operator and site (`place`): columns[0] of `key`
+        over columns[1] (no denominator when None), summed over the period's months."""
+        numerator, denominator = columns
+        return figure(
+            number,
+            period,
+            *place,
+            self.over(key, period, numerator),
+            None if denominator is None else self.over(key, period, denominator),
+            category,
+        )
 
     def matching(self, prefix: Key) -> list[Key]:
         """The keys starting with `prefix`."""
