@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -125,19 +125,19 @@ def _service_types(sources: Sources, start: date, end: date) -> Monthly:
     return series
 
 
-def _first_delays(
-    sources: Sources, start: date, end: date
-) -> list[tuple[int, date, int | None, int]]:
-    """(operator, request day, first appointment's site or None when remote, working days)
-    of each request made in [start, end) that has a live appointment. Two statements."""
-    context = sources.context
+def request_rows(
+    session: Session, operators: Mapping[int, int], start: date, end: date
+) -> list[tuple[int, delays.RequestRow]]:
+    """(operator, request with its first live appointment or None) of the requests the
+    operators (id → lot number, whose timezone gives the appointment's day) received in
+    [start, end). Two statements; the operators' delays page reads the same rows."""
     in_span = and_(
-        AppointmentRequest.operator_id.in_(context.operator_ids),
+        AppointmentRequest.operator_id.in_(list(operators)),
         AppointmentRequest.requested_on >= start,
         AppointmentRequest.requested_on < end,
     )
     by_operator: dict[int, list[delays.AppointmentRow]] = defaultdict(list)
-    for operator_id, request_id, starts_at, status, modality, site_id in context.session.execute(
+    for operator_id, request_id, starts_at, status, modality, site_id in session.execute(
         select(
             AppointmentRequest.operator_id,
             AppointmentRequest.id,
@@ -153,22 +153,38 @@ def _first_delays(
         by_operator[operator_id].append(row)
     first: dict[int, delays.FirstAppointment] = {}
     for operator_id, rows in by_operator.items():
-        zone = ZoneInfo(LOT_BY_NUMBER[context.operators[operator_id]].timezone)
+        zone = ZoneInfo(LOT_BY_NUMBER[operators[operator_id]].timezone)
         first.update(delays.first_appointments(rows, zone))
-    result = []
-    for request_id, operator_id, requested_on, territory in context.session.execute(
-        select(
-            AppointmentRequest.id,
-            AppointmentRequest.operator_id,
-            AppointmentRequest.requested_on,
-            AppointmentRequest.territory,
-        ).where(in_span)
+    return [
+        (operator_id, delays.RequestRow(id_, on, territory, deadline, status, first.get(id_)))
+        for id_, operator_id, on, territory, deadline, status in session.execute(
+            select(
+                AppointmentRequest.id,
+                AppointmentRequest.operator_id,
+                AppointmentRequest.requested_on,
+                AppointmentRequest.territory,
+                AppointmentRequest.deadline,
+                AppointmentRequest.status,
+            ).where(in_span)
+        )
+    ]
+
+
+def _delays(sources: Sources, start: date, end: date) -> Monthly:
+    """(operator, place) → (requests with a first appointment, working days, within 30)."""
+    series = Monthly()
+    for operator_id, row in request_rows(
+        sources.context.session, sources.context.operators, start, end
     ):
-        found = first.get(request_id)
-        if found is not None:
-            days = delays.working_day_delay(requested_on, found.day, delays.territory_of(territory))
-            result.append((operator_id, requested_on, found.site_id, days))
-    return result
+        if row.first is None:
+            continue
+        territory = delays.territory_of(row.territory)
+        days = delays.working_day_delay(row.requested_on, row.first.day, territory)
+        within = 1 if days <= FIRST_APPOINTMENT_WORKING_DAYS else 0
+        month = row.requested_on.year * 100 + row.requested_on.month
+        for place in {row.first.site_id, None}:
+            series.add((operator_id, place), month, (1, days, within))
+    return series
 
 
 def figures(sources: Sources) -> Iterator[Figure]:
@@ -193,13 +209,7 @@ def figures(sources: Sources) -> Iterator[Figure]:
                 for month, values in months.items():
                     for place in {site_id, None}:
                         closed_uo2.add((operator_id, place), month, (values[0],))
-    first_delays = _first_delays(sources, start, end) if "8.4" in wanted else []
-    delay_rows = Monthly()  # (operator, place) → (requests, working days, within 30)
-    for operator_id, requested_on, site_id, days in first_delays:
-        within = 1 if days <= FIRST_APPOINTMENT_WORKING_DAYS else 0
-        month = requested_on.year * 100 + requested_on.month
-        for place in {site_id, None}:
-            delay_rows.add((operator_id, place), month, (1, days, within))
+    delay_rows = _delays(sources, start, end) if "8.4" in wanted else Monthly()
     for period in context.periods:
         for operator_id in context.operators:
             lot = (operator_id, None)
