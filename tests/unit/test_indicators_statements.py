@@ -20,7 +20,8 @@ def counted(session: Session) -> Iterator[list[str]]:
     engine = session.get_bind()
 
     def count(*args: Any) -> None:
-        statements.append(args[2])
+        if not args[2].startswith("BEGIN"):  # SQLite's own transaction start
+            statements.append(args[2])
 
     event.listen(engine, "before_cursor_execute", count)
     try:
