@@ -11,6 +11,9 @@ Figures per site (`by_site`) exist where a site makes sense — the dossier's si
 the first appointment's site for 8.4: 3, 6.x, 8.2, 8.4, 8.6. The others are per lot only
 (orders and populations are the lot's, a UO0 contact, a survey or a complaint has no site);
 `Definition.by_site` says which.
+
+`snapshots(session, period)` reads what the monthly job (`flask cep indicators`) stored: each
+figure's latest revision with the earlier ones.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from portal.reporting.indicators.catalogue import BY_NUMBER, DEFINITIONS, unit_o
 from portal.reporting.indicators.definitions import WITHIN_30, Definition
 from portal.reporting.indicators.figures import Figure, load_context, national
 from portal.reporting.indicators.periods import Period, last_months
+from portal.reporting.indicators.snapshots import Revision, SnapshotRow, snapshots
 from portal.reporting.indicators.sources import Sources
 
 COMPUTED = tuple(d.number for d in DEFINITIONS if d.computed)
@@ -82,7 +86,10 @@ __all__ = [
     "Definition",
     "Figure",
     "Period",
+    "Revision",
+    "SnapshotRow",
     "compute",
     "last_months",
+    "snapshots",
     "unit_of",
 ]
