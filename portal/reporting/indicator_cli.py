@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import IntegrityError
 
 from portal.clock import now, today_in_france
 from portal.extensions import db
@@ -48,12 +49,20 @@ def indicators(month: str) -> None:
     except SnapshotError as problem:
         raise click.ClickException(PROBLEMS[problem.code].format(value=month.strip())) from None
     periods = periods_of_month(period)
-    try:
-        figures = compute(db.session, periods, by_site=True)
-        results = [store_figures(db.session, p, figures, now=now()) for p in periods]
-        db.session.commit()
-    finally:
-        db.session.rollback()
+    for attempt in (1, 2):
+        try:
+            figures = compute(db.session, periods, by_site=True)
+            results = [store_figures(db.session, p, figures, now=now()) for p in periods]
+            db.session.commit()
+            break
+        except IntegrityError:
+            # Another host stored the same revisions meanwhile (SQLite, which has no advisory
+            # lock): read again, the figures are then found stored.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+        finally:
+            db.session.rollback()
     for stored in results:
         click.echo(
             f"{stored.period}: {stored.new} new, {stored.revised} revised, "
