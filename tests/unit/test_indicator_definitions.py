@@ -9,6 +9,7 @@ from flask import Flask
 from flask_babel import force_locale
 
 from portal.reporting.indicators import BY_NUMBER, COMPUTED, DEFINITIONS, Period, unit_of
+from portal.reporting.indicators.figures import figure, national
 
 
 def test_every_indicator_of_the_cctp_in_its_order() -> None:
@@ -57,3 +58,31 @@ def test_periods() -> None:
     for wrong in ("2026-13", "2026-00", "2026-S3", "26-11", "novembre", ""):
         with pytest.raises(ValueError, match="not a month"):
             Period.parse(wrong)
+
+
+def test_the_nation_adds_the_operators_terms() -> None:
+    march = Period.parse("2031-03")
+
+    def f(number: str, operator: int, num: float, den: float | None, site: int | None = None):  # type: ignore[no-untyped-def]
+        return figure(number, march, operator, site, num, den)
+
+    nation = national(
+        [
+            f("1.2", 1, 3, 50),
+            f("1.2", 2, 7, 50),
+            f("1.2", 2, 5, 10, site=9),  # a site's figure: not added again
+            f("2.1", 1, 4, 1000),
+            f("2.1", 2, 6, None),  # no population known: left out of the nation's rate
+            f("3", 1, 4, 2),
+            f("3", 2, 2, 2),
+            f("6.5", 1, 1, None),
+            f("6.5", 2, 2, None),
+        ]
+    )
+    assert {(n.number, n.numerator, n.denominator, n.value) for n in nation} == {
+        ("1.2", 10, 100, 0.1),
+        ("2.1", 4, 1000, 0.004),
+        ("3", 6, 4, 0.5),
+        ("6.5", 3, None, 3),
+    }
+    assert {(n.operator_id, n.site_id) for n in nation} == {(None, None)}
