@@ -5,7 +5,7 @@ Data only: the rows of the front door's contacts and of the booking requests kee
 motive under its new code. Stepping down gives them back their former values.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-07 07:40:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
