@@ -3,12 +3,11 @@
 A dossier « changed » on a day (Europe/Paris) when one of these moments or dates falls in it:
 the dossier opened (`dossier.created_at`); its Annex 2 profile was saved
 (`dossier_profile.updated_at`); a unit was recorded, engaged or closed
-(`unit.created_at`, `consent_recorded_at`, `engaged_on`, `closed_on`); an interaction was
-recorded (`interaction.created_at`); a complaint of the dossier was recorded, acknowledged,
-answered or closed; the mediator asked access to it (`referral.access_requested_at`); a
-livrable version was frozen, signed or sealed. Editing a unit's Annex 2 fields leaves no
-trace in the database yet (no `updated_at` on `unit`): such an edit is exported with the
-dossier's next dated change.
+(`unit.created_at`, `engaged_on`, `closed_on`); a unit's Annex 2 fields were changed or its
+closure recorded (`unit.data_updated_at`); an interaction was recorded
+(`interaction.created_at`); a complaint of the dossier was recorded, acknowledged, answered or
+closed; the mediator asked access to it (`referral.access_requested_at`); a livrable version
+was frozen, signed or sealed. The moments of the big tables are indexed (migration 0023).
 
 A past day's file is reproducible: interactions, complaints, answers, access requests, units
 and closures recorded after the day are left out of its rows; only an edit of a unit's fields
@@ -41,8 +40,8 @@ NOT_POSTGRESQL = "not_postgresql"
 _MOMENTS = (
     ("dossier d", "", "d.id", "d.created_at"),
     ("dossier_profile p", "", "p.dossier_id", "p.updated_at"),
-    ("unit u", "", "u.dossier_id", "u.created_at"),
-    ("unit u", "", "u.dossier_id", "u.consent_recorded_at"),
+    ("unit u", "", "u.dossier_id", "u.created_at"),  # its consent: recorded in the same row
+    ("unit u", "", "u.dossier_id", "u.data_updated_at"),
     ("interaction i", "JOIN unit u ON u.id = i.unit_id", "u.dossier_id", "i.created_at"),
     ("complaint c", "", "c.dossier_id", "c.recorded_at"),
     ("complaint c", "", "c.dossier_id", "c.acknowledged_at"),
