@@ -189,3 +189,16 @@ def test_the_motive_codes_step_renames_the_stored_motives_and_back(
     assert stored() == [renamed, renamed]
     command.downgrade(cfg, before)
     assert stored() == [former, former]
+
+
+def test_a_new_installation_has_no_population_figure(migrating: tuple[Flask, Config]) -> None:
+    """The recourse rates (2.1–2.4) say their population is missing until INSEE's figures are
+    loaded: no migration loads made-up ones (the demo seed does, marked « démonstration »)."""
+    app, cfg = migrating
+    command.upgrade(cfg, "head")
+    with app.app_context():
+        from portal.extensions import db
+
+        with db.engine.connect() as conn:
+            count = conn.exec_driver_sql("SELECT count(*) FROM population_region").scalar_one()
+    assert count == 0
