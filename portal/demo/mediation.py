@@ -26,6 +26,8 @@ from portal.mediation.referrals import refer_to_mediator
 from portal.network.models import Operator, StaffMember, StaffRole
 
 MEDIATOR_EMAIL = "mediateur@cep-demo.example"
+# France compétences' steering staff: the national view of the indicators (issue 15 §3).
+STEERING_EMAIL = "pilotage@cep-demo.example"
 REFERRAL_LOT = "16"
 
 
@@ -43,6 +45,14 @@ def add_demo_mediation(session: Session, today: date) -> int:
             email=MEDIATOR_EMAIL,
             full_name="Dominique Médiatrice",
             role=StaffRole.MEDIATOR,
+        )
+    )
+    session.add(
+        StaffMember(
+            operator_id=None,
+            email=STEERING_EMAIL,
+            full_name="Camille Pilote",
+            role=StaffRole.FRANCE_COMPETENCES,
         )
     )
     manager = session.scalar(
@@ -91,4 +101,4 @@ def add_demo_mediation(session: Session, today: date) -> int:
     return 1
 
 
-__all__ = ["MEDIATOR_EMAIL", "add_demo_mediation"]
+__all__ = ["MEDIATOR_EMAIL", "STEERING_EMAIL", "add_demo_mediation"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from portal.demo import SITES_PER_LOT, pick_communes
 from portal.geo.gazetteer import get_gazetteer
 from portal.network.territory import LOT_BY_NUMBER
@@ -25,3 +28,13 @@ def test_every_lot_gets_its_sites() -> None:
     g = get_gazetteer()
     for number, count in SITES_PER_LOT.items():
         assert len(pick_communes(g, LOT_BY_NUMBER[number], count)) == count
+
+
+def test_the_demo_has_a_france_competences_account_for_the_national_view(session: Session) -> None:
+
+    from portal.demo.mediation import STEERING_EMAIL
+    from portal.network.models import StaffMember, StaffRole
+
+    member = session.scalar(select(StaffMember).where(StaffMember.email == STEERING_EMAIL))
+    assert member is not None
+    assert (member.role, member.operator_id) == (StaffRole.FRANCE_COMPETENCES, None)
