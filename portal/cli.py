@@ -66,9 +66,9 @@ def init_app(app: Flask) -> None:
     from portal.mediation import cli as mediation_cli
     from portal.network import cli as network_cli
     from portal.privacy import cli as privacy_cli
-    from portal.reporting import annex2_cli
+    from portal.reporting import annex2_cli, indicator_cli
 
     features = (advisor_cli, auth_cli, booking_cli, esign_cli, mail_cli, mediation_cli)
-    for feature in (*features, privacy_cli, network_cli, backup_cli, annex2_cli):
+    for feature in (*features, privacy_cli, network_cli, backup_cli, annex2_cli, indicator_cli):
         feature.register(cep)
     app.cli.add_command(cep)

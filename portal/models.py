@@ -66,6 +66,7 @@ from portal.network.models import (
 )
 from portal.orientation.models import OrientationContact
 from portal.privacy.models import ErasureRecord
+from portal.reporting.models import IndicatorSnapshot, PopulationRegion
 from portal.satisfaction.models import Survey
 
 __all__ = [
@@ -86,6 +87,7 @@ __all__ = [
     "DossierProfile",
     "ErasureRecord",
     "FileRead",
+    "IndicatorSnapshot",
     "Interaction",
     "Livrable",
     "LivrableRevision",
@@ -96,6 +98,7 @@ __all__ = [
     "OrientationContact",
     "OutboxAttachment",
     "OutboxMessage",
+    "PopulationRegion",
     "Provider",
     "ProviderService",
     "PurchaseOrder",

@@ -1,8 +1,9 @@
 """Indicator 8.4 for the operator's managers: the delay from a request to its first
 appointment, per site and overall, and whether the coming weeks' capacity meets the demand.
 
-The rows are loaded once (a handful of queries whatever the period); the computations are
-`booking.indicators`' pure functions.
+The rows are loaded once (a handful of queries whatever the period: those of indicator 8.4,
+`reporting.indicators.quality.request_rows`); the computations are `booking.indicators`' pure
+functions.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import exists, func, select
 
 from portal.auth.policies import current_operator, staff_required
 from portal.booking import indicators
 from portal.booking.calendar import add_working_days
-from portal.booking.indicators import AppointmentRow, RequestRow
+from portal.booking.indicators import RequestRow
 from portal.booking.models import (
     LIVE_STATUSES,
     Appointment,
@@ -31,6 +32,7 @@ from portal.extensions import db
 from portal.manage import bp
 from portal.manage.availability_forms import PeriodForm
 from portal.network.models import Operator, Site, StaffRole
+from portal.reporting.indicators.quality import request_rows
 
 
 @bp.get("/indicateurs/delai")
@@ -63,40 +65,9 @@ def delays() -> tuple[str, int] | str:
 
 def load_requests(operator: Operator, start: date, end: date) -> list[RequestRow]:
     """The operator's requests made from `start` to `end`, each with its first appointment
-    (two queries)."""
-    in_period = and_(
-        AppointmentRequest.operator_id == operator.id,
-        AppointmentRequest.requested_on >= start,
-        AppointmentRequest.requested_on <= end,
-    )
-    appointments = (
-        AppointmentRow(request_id, starts_at, status, modality, site_id)
-        for request_id, starts_at, status, modality, site_id in db.session.execute(
-            select(
-                Appointment.request_id,
-                Appointment.starts_at,
-                Appointment.status,
-                Appointment.modality,
-                Appointment.site_id,
-            )
-            .join(AppointmentRequest, AppointmentRequest.id == Appointment.request_id)
-            .where(in_period, Appointment.status.in_(LIVE_STATUSES))
-        )
-        if request_id is not None  # joined on it: never None here
-    )
-    first = indicators.first_appointments(appointments, operator_timezone(operator))
-    return [
-        RequestRow(request_id, requested_on, territory, deadline, status, first.get(request_id))
-        for request_id, requested_on, territory, deadline, status in db.session.execute(
-            select(
-                AppointmentRequest.id,
-                AppointmentRequest.requested_on,
-                AppointmentRequest.territory,
-                AppointmentRequest.deadline,
-                AppointmentRequest.status,
-            ).where(in_period)
-        )
-    ]
+    (two queries, those of indicator 8.4)."""
+    operators = {operator.id: operator.lot_number}
+    return [row for _, row in request_rows(db.session, operators, start, end + timedelta(days=1))]
 
 
 def load_forecast(operator: Operator, today: date) -> tuple[indicators.CapacityForecast, date]:

@@ -6,18 +6,20 @@ A complaint belongs to the semester of its receipt (`received_on`). It counts as
 a referral once any referral is attached to it, admissible or not (the CCTP counts « une
 réclamation auprès du médiateur », not its outcome), whenever it came: a semester's figure
 may still rise after the semester ends. Referrals the mediator recorded without a prior
-complaint are not an operator's complaint and count in neither number.
+complaint are not an operator's complaint and count in neither number. The counting is
+indicator 8.7's (`reporting.indicators.quality.complaint_counts`); this module gives the
+mediator's and France compétences' pages their semesters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
-from portal.mediation.models import Complaint, Referral
+from portal.reporting.indicators.quality import complaint_counts
 from portal.satisfaction.indicators import Semester
 
 
@@ -42,29 +44,18 @@ def referral_shares(
     without complaints included when named."""
     if not semesters:
         return []
-    referred = exists().where(Referral.complaint_id == Complaint.id)
-    query = (
-        select(
-            Complaint.operator_id,
-            Complaint.received_on,
-            func.count(),
-            func.sum(case((referred, 1), else_=0)),
-        )
-        .where(
-            Complaint.received_on >= min(s.start for s in semesters),
-            Complaint.received_on <= max(s.end for s in semesters),
-        )
-        .group_by(Complaint.operator_id, Complaint.received_on)
-    )
-    if operator_ids is not None:
-        query = query.where(Complaint.operator_id.in_(list(operator_ids)))
+    start = min(s.start for s in semesters)
+    end = max(s.end for s in semesters) + timedelta(days=1)
+    counts = complaint_counts(session, operator_ids, start, end)
     totals: dict[tuple[int, Semester], list[int]] = {}
-    for operator_id, received_on, count, referrals in session.execute(query):
-        semester = Semester.of(received_on)
-        if semester in semesters:
-            total = totals.setdefault((operator_id, semester), [0, 0])
-            total[0] += int(count)
-            total[1] += int(referrals or 0)
+    for (operator_id,) in counts.rows:
+        for semester in semesters:
+            first = semester.start.year * 100 + semester.start.month
+            last = semester.end.year * 100 + semester.end.month
+            received = int(counts.total((operator_id,), first, last, 0))
+            if received:
+                referred = int(counts.total((operator_id,), first, last, 1))
+                totals[(operator_id, semester)] = [received, referred]
     operators = list(operator_ids) if operator_ids is not None else sorted({o for o, _ in totals})
     return [ReferralShare(o, s, *totals.get((o, s), [0, 0])) for o in operators for s in semesters]
 

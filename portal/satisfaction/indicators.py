@@ -2,25 +2,25 @@
 found the service both of quality and useful, per operator and semester.
 
 A survey belongs to the semester of its unit's closure (S1 January–June, S2 July–December),
-the period of the quality bonus.
+the period of the quality bonus. The counting is indicator 8.1's, `reporting.indicators`:
+this module gives the operator's pages their semesters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from portal.satisfaction.models import Survey
+from portal.reporting.indicators.quality import (
+    POSITIVE_FROM,
+    QUALITY_BONUS_THRESHOLD,
+    survey_counts,
+)
 
-# CCAP 15.3 and 16.2 (quoted by the evaluation, Sauléa L759): the quality bonus is due for
-# the semester « dès lors que 80 % des bénéficiaires répondants estiment que le service rendu
-# a été utile et de qualité ».
-QUALITY_BONUS_THRESHOLD = 0.8
-# « Plutôt satisfait » / « plutôt utile » and above (answers go from 1 to 4).
-POSITIVE_FROM = 3
+# The bonus threshold and the positive answers are indicator 8.1's (`reporting.indicators`).
+__all__ = ["POSITIVE_FROM", "QUALITY_BONUS_THRESHOLD", "Semester", "last_semesters", "satisfaction"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -80,33 +80,23 @@ class SatisfactionFigures:
 def satisfaction(
     session: Session, operator_id: int, semesters: list[Semester]
 ) -> list[SatisfactionFigures]:
-    """The figures of each semester (one query), in the order given."""
+    """The figures of each semester (one query: indicator 8.1's counts), in the order given."""
     if not semesters:
         return []
     first = min(s.start for s in semesters)
-    last = max(s.end for s in semesters)
-    answered = Survey.answered_at.is_not(None)
-    positive = and_(answered, Survey.quality >= POSITIVE_FROM, Survey.usefulness >= POSITIVE_FROM)
-    rows = session.execute(
-        select(
-            Survey.closed_on,
-            func.count(),
-            func.sum(case((answered, 1), else_=0)),
-            func.sum(case((positive, 1), else_=0)),
+    end = max(s.end for s in semesters) + timedelta(days=1)
+    counts = survey_counts(session, [operator_id], first, end)
+    return [
+        SatisfactionFigures(
+            s,
+            *(
+                int(counts.total((operator_id,), month_number(s.start), month_number(s.end), i))
+                for i in range(3)
+            ),
         )
-        .where(
-            Survey.operator_id == operator_id,
-            Survey.closed_on >= first,
-            Survey.closed_on <= last,
-        )
-        .group_by(Survey.closed_on)
-    ).all()
-    totals: dict[Semester, list[int]] = {s: [0, 0, 0] for s in semesters}
-    for closed_on, sent, answers, positives in rows:
-        semester = Semester.of(closed_on)
-        if semester in totals:
-            total = totals[semester]
-            total[0] += int(sent)
-            total[1] += int(answers or 0)
-            total[2] += int(positives or 0)
-    return [SatisfactionFigures(s, *totals[s]) for s in semesters]
+        for s in semesters
+    ]
+
+
+def month_number(day: date) -> int:
+    return day.year * 100 + day.month
