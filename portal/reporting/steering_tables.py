@@ -15,13 +15,11 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from portal.booking.rules import FIRST_APPOINTMENT_WORKING_DAYS
-from portal.reporting.indicators import DEFINITIONS, Definition, Figure, Period
+from portal.reporting.indicators import DEFINITIONS, WITHIN_30, Definition, Figure, Period
+from portal.reporting.indicators.catalogue import unit_of
 from portal.reporting.texts import Cell, Kind
 
 KINDS = {"rate": Kind.SHARE, "count": Kind.COUNT, "days": Kind.DAYS, "change": Kind.SHARE}
-# 8.4 also gives the share of first appointments within 30 jours ouvrés (CCTP 3.3), which
-# must be all of them; its other figure is the mean delay, which must not pass the rule.
-WITHIN_30 = "within_30"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +33,7 @@ class Column:
 
     @property
     def unit(self) -> str:
-        if self.definition.number == "8.4" and self.category == WITHIN_30:
-            return "rate"
-        return self.definition.unit
+        return unit_of(self.definition.number, self.category)
 
     @property
     def label(self) -> str:

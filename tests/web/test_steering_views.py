@@ -203,6 +203,6 @@ def test_an_advisor_opens_neither_view(app: Flask, people: People) -> None:
 
 def test_the_menu_leads_each_role_to_its_view(app: Flask, people: People) -> None:
     fc = ws.sign_in(app.test_client(), people.france_competences)
-    assert "Pilotage national" in text_of(fc.get("/pro").data)
+    assert "Pilotage national" in text_of(fc.get("/pro/").data)
     manager = ws.sign_in(app.test_client(), people.manager16)
-    assert "Indicateurs du lot" in text_of(manager.get("/pro").data)
+    assert "Indicateurs du lot" in text_of(manager.get("/pro/").data)
