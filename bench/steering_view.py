@@ -118,8 +118,8 @@ def signed_in(base: str, email: str) -> urllib.request.OpenerDirector:
     return opener
 
 
-def timed(opener: urllib.request.OpenerDirector, url: str) -> tuple[float, float, int]:
-    """(client ms, server ms, SQL statements) of one GET."""
+def timed(opener: urllib.request.OpenerDirector, url: str) -> tuple[float, float, int, float]:
+    """(client ms, server ms, SQL statements, SQL ms) of one GET."""
     from bench.app import server_timing
 
     began = time.perf_counter()
@@ -128,8 +128,8 @@ def timed(opener: urllib.request.OpenerDirector, url: str) -> tuple[float, float
         status, header = response.status, response.headers.get("Server-Timing", "")
     elapsed = (time.perf_counter() - began) * 1000
     assert status == 200, (url, status)
-    server, _sql_ms, statements = server_timing(header) if header else (0.0, 0.0, 0)
-    return elapsed, server, statements
+    server, sql_ms, statements = server_timing(header) if header else (0.0, 0.0, 0)
+    return elapsed, server, statements, sql_ms
 
 
 def pct(values: list[float], q: int) -> float:
@@ -179,12 +179,39 @@ def explain() -> None:
         db.session.rollback()
 
 
+def profile(fc_email: str, manager_email: str) -> None:
+    """Where the pages' time goes in-process: the 25 costliest functions of each (cProfile)."""
+    import cProfile
+    import pstats
+
+    from bench.app import app
+
+    for email, path in ((fc_email, "/pro/pilotage"), (manager_email, "/pro/pilotage/lot")):
+        client = app.test_client()
+        page = client.get("/pro/connexion").get_data(as_text=True)
+        token = CSRF.search(page)
+        assert token
+        client.post(
+            "/pro/connexion",
+            data={"csrf_token": token.group(1), "email": email, "password": PASSWORD},
+        )
+        client.get(path)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(3):
+            client.get(path)
+        profiler.disable()
+        print(f"\nprofile of 3 × {path}:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="share of 800,000 dossiers")
     parser.add_argument("--rounds", type=int, default=100, help="requests per page")
     parser.add_argument("--skip-build", action="store_true", help="reuse the database as is")
     parser.add_argument("--explain", action="store_true", help="print the slowest statements")
+    parser.add_argument("--profile", action="store_true", help="profile both pages in-process")
     args = parser.parse_args()
     from bench.fresh import build_in_child
     from bench.machine import machine_load
@@ -196,6 +223,8 @@ def main() -> None:
     fc_email, manager_email, operator_id = people()
     if args.explain:
         explain()
+    if args.profile:
+        profile(fc_email, manager_email)
     server, base = serve()
     try:
         national, lot = signed_in(base, fc_email), signed_in(base, manager_email)
@@ -208,7 +237,7 @@ def main() -> None:
         for opener, url in pages.values():  # warm-up: both workers, every page
             for _ in range(4):
                 timed(opener, url)
-        results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
+        results: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name in pages}
         for _ in range(args.rounds):
             for name, (opener, url) in pages.items():
                 results[name].append(timed(opener, url))
@@ -220,9 +249,11 @@ def main() -> None:
     for name, rows in results.items():
         client = [r[0] for r in rows]
         server_ms = [r[1] for r in rows]
+        sql_ms = [r[3] for r in rows]
         print(
             f"  {name:<30} p50 {pct(client, 50):7.1f} ms  p95 {pct(client, 95):7.1f} ms"
-            f"  (server p95 {pct(server_ms, 95):7.1f} ms)  SQL statements max"
+            f"  (server p95 {pct(server_ms, 95):7.1f} ms, SQL p50 {pct(sql_ms, 50):6.1f} ms)"
+            f"  SQL statements max"
             f" {max(r[2] for r in rows)}  ratio p95 {pct(client, 95) / bare_p95:5.1f}x"
         )
     print(f"machine after: {machine_load()}", flush=True)

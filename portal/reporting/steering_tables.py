@@ -223,7 +223,7 @@ def trends(figures: Sequence[Figure], places: Sequence[Place], months: list[Peri
     result = []
     for number, category in TREND:
         definition = by_number.get(number)
-        if definition is None or definition.periodicity != "month":
+        if definition is None:
             continue
         column = Column(definition, category)
         series = []

@@ -31,6 +31,7 @@ from portal.reporting.steering_forms import (
     period_name,
 )
 from portal.reporting.steering_tables import (
+    TREND,
     Place,
     SteeringTable,
     Trend,
@@ -84,8 +85,21 @@ def _form(lots: list[tuple[str, str]] | None) -> tuple[SteeringForm, bool]:
 def _figures(
     month: Period, semester: Period, operator_ids: list[int] | None, by_site: bool
 ) -> tuple[list[Period], list[Figure]]:
+    """The trend's 13 months and the chosen semester. The nation: one call for everything
+    (the page's budget of 20 statements: the core's ~15, the session's, the operators').
+    A lot with its sites: the sites' figures of the chosen month and semester only, then the
+    trend's few indicators over 13 months for the lot — the core's Python work grows with the
+    figures it makes, and 13 months of every site's figures would be thrown away."""
     months = _months(month)
-    figures = compute(db.session, [*months, semester], operator_ids=operator_ids, by_site=by_site)
+    if not by_site:
+        return months, compute(db.session, [*months, semester], operator_ids=operator_ids)
+    figures = compute(db.session, [month, semester], operator_ids=operator_ids, by_site=True)
+    trend_numbers = sorted({number for number, _category in TREND})
+    figures += [
+        f
+        for f in compute(db.session, months, operator_ids=operator_ids, numbers=trend_numbers)
+        if f.period != month  # already in the first call
+    ]
     return months, figures
 
 

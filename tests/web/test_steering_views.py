@@ -112,6 +112,7 @@ def test_the_national_view_reads_in_at_most_twenty_statements(app: Flask, people
     with app.app_context(), counted() as statements:
         response = client.get(NATIONAL + CHOSEN + f"&lot={people.lot16}")
     assert response.status_code == 200
+    print(f"national view: {len(statements)} statements")
     assert len(statements) <= STATEMENT_BUDGET, "\n\n".join(statements)
 
 
