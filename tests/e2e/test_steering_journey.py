@@ -87,7 +87,8 @@ def test_france_competences_steers_and_a_manager_reads_their_lot(
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     sign_in(phone, live_server, manager)
-    phone.get_by_role("link", name="Indicateurs du lot").click()
+    phone_menu = phone.get_by_role("navigation", name="Espace professionnel")
+    phone_menu.get_by_role("link", name="Indicateurs du lot").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Indicateurs du lot")
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Lot 16")
     phone.get_by_label("Mois (indicateurs mensuels)").select_option(label="septembre 2019")
