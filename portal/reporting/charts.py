@@ -1,6 +1,7 @@
 """Horizontal bar charts and trend lines drawn on the server as inline SVG: no script, no
-library, nothing fetched. Each chart is an image with a title (`role="img"`, `aria-labelledby`); the page puts
-the same figures in a table below it, which is the accessible alternative (RGAA 1.3 / 4.1).
+library, nothing fetched. Each chart is an image with a title (`role="img"`,
+`aria-labelledby`); the page puts the same figures in a table below it, which is the
+accessible alternative (RGAA 1.3 / 4.1).
 
 Colours come from the stylesheet (`.chart-bar`, `.chart-label`): no inline style, which the
 Content-Security-Policy forbids.

@@ -44,12 +44,14 @@ class Column:
 
     @property
     def unit_name(self) -> str:
-        return {
-            "rate": _("taux"),
-            "count": _("nombre"),
-            "days": _("jours"),
-            "change": _("évolution"),
-        }[self.unit]
+        return str(
+            {
+                "rate": _("taux"),
+                "count": _("nombre"),
+                "days": _("jours"),
+                "change": _("évolution"),
+            }[self.unit]
+        )
 
 
 def formatted(value: float | None, unit: str) -> str:
@@ -80,10 +82,10 @@ class Value:
     def reason(self) -> str | None:
         """Why there is no figure, or that it is beyond the rule."""
         if self.figure is None:
-            return _("non calculé")
+            return str(_("non calculé"))
         if self.figure.value is None:
-            return _("aucun cas sur la période")
-        return _("sous le seuil") if self.below else None
+            return str(_("aucun cas sur la période"))
+        return str(_("sous le seuil")) if self.below else None
 
 
 @dataclass(slots=True)

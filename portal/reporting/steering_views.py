@@ -9,6 +9,7 @@ operators (and the lot's sites) in one statement more."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
 from flask_babel import format_date
@@ -103,6 +104,10 @@ def _figures(
     return months, figures
 
 
+def _shown(value: float, unit: str) -> str:
+    return formatted(value, unit)
+
+
 def _charts(found: Sequence[Trend]) -> list[tuple[Trend, Markup]]:
     """Each trend as a line chart (the nation's and the lot's lines); its table follows it."""
     charts = []
@@ -119,9 +124,7 @@ def _charts(found: Sequence[Trend]) -> list[tuple[Trend, Markup]]:
             first=period_name(trend.months[0]),
             last=period_name(trend.months[-1]),
         )
-        chart = line_chart(
-            f"chart-{trend.id}", title, labels, series, lambda v, u=unit: formatted(v, u)
-        )
+        chart = line_chart(f"chart-{trend.id}", title, labels, series, partial(_shown, unit=unit))
         charts.append((trend, chart))
     return charts
 

@@ -144,7 +144,9 @@ def test_the_csv_gives_codes_labels_and_both_terms_of_each_figure(
 def test_one_table_downloads_alone(app: Flask, people: People) -> None:
     client = ws.sign_in(app.test_client(), people.france_competences)
     page = client.get(NATIONAL + CHOSEN).data.decode()
-    link = htmllib.unescape(re.search(r'href="([^"]*table=famille-1[^"]*)"', page)[1])
+    found = re.search(r'href="([^"]*table=famille-1[^"]*)"', page)
+    assert found, "each table has its own download link"
+    link = htmllib.unescape(found[1])
     rows = csv_rows(client.get(link).data)
     assert rows and {r["Tableau"] for r in rows} == {"Engagements (mars 2020)"}
     assert client.get(NATIONAL_CSV + CHOSEN + "&table=nope").status_code == 404
