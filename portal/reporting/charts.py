@@ -70,7 +70,7 @@ def _shorten(label: str, limit: int = 72) -> str:
 # and a legend in words; the page puts the same figures in a table right after it.
 LINE_HEIGHT = 300
 PLOT_LEFT = 64  # room for the y-axis values
-PLOT_TOP = 40  # room for the legend
+PLOT_TOP = 60  # room for the legend: one line per series (two at most)
 PLOT_BOTTOM = 44  # room for the x-axis labels
 PLOT_RIGHT = 16
 Y_TICKS = 4
@@ -123,18 +123,19 @@ def line_chart(
     every = 1 if len(x_labels) <= 7 else 2  # 13 months: every other label, never overlapping
     for i, label in enumerate(x_labels):
         if i % every == 0 or i == len(x_labels) - 1:
+            anchor = "end" if i == len(x_labels) - 1 and i else "middle"  # never clipped
             parts.append(
                 f'<text class="chart-axis" x="{x_of(i)}" y="{LINE_HEIGHT - PLOT_BOTTOM + 22}" '
-                f'text-anchor="middle">{escape(label)}</text>'
+                f'text-anchor="{anchor}">{escape(label)}</text>'
             )
     for n, one in enumerate(series):
         style = f"chart-line-{n % SERIES_STYLES}"
-        legend_x = PLOT_LEFT + n * (plot_w // 2)
+        legend_x, legend_y = PLOT_LEFT, 14 + 22 * (n % SERIES_STYLES)
         parts.append(
             f'<g class="{style}"><line class="chart-line" x1="{legend_x}" x2="{legend_x + 28}" '
-            f'y1="14" y2="14"></line>{_marker(n, legend_x + 14, 14)}'
-            f'<text class="chart-label" x="{legend_x + 36}" y="19">'
-            f"{escape(_shorten(one.label, 40))}</text>"
+            f'y1="{legend_y}" y2="{legend_y}"></line>{_marker(n, legend_x + 14, legend_y)}'
+            f'<text class="chart-label" x="{legend_x + 36}" y="{legend_y + 5}">'
+            f"{escape(_shorten(one.label, 64))}</text>"
         )
         for run in _runs(one.points):
             coords = " ".join(f"{x_of(i)},{y_of(v)}" for i, v in run)

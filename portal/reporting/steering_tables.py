@@ -213,6 +213,11 @@ class Trend:
     months: list[Period]
     series: list[tuple[Place, list[Value]]]
 
+    @property
+    def has_values(self) -> bool:
+        """Whether any month has a figure: a chart of dashes only is not drawn."""
+        return any(v.figure and v.figure.value is not None for _p, vs in self.series for v in vs)
+
 
 # The trend's key indicators: engagements in UO1, first appointments within 30 jours ouvrés,
 # and 6.5 (CCTP 4.3), month by month over 13 months.
