@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, ValidationError
 
+from portal.clock import today_in_france
 from portal.forms import PortalForm
 from portal.reporting.indicators import Period
 from portal.reporting.mediation_report import FIRST_REPORT_YEAR
@@ -64,11 +65,12 @@ class SteeringForm(PortalForm):
     def __init__(
         self,
         *args: object,
-        today: date,
+        today: date | None = None,
         lots: list[tuple[str, str]] | None = None,
         **kwargs: object,
     ):
         super().__init__(*args, **kwargs)
+        today = today or today_in_france()
         current = Period.month_of(today)
         self.month.choices = [
             (p.key, month_name(p) + (str(_(" (en cours)")) if p == current else ""))

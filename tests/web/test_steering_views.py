@@ -139,6 +139,9 @@ def test_the_csv_gives_codes_labels_and_both_terms_of_each_figure(
     assert uo1["16"]["Libellé"] == "Engagements UO1"
     assert uo1["10"]["Numérateur"] == "2"
     assert uo1["10"]["Valeur"] == "0,2"
+    # The page's own address gives the same file with ?format=csv.
+    same = client.get(NATIONAL + CHOSEN + "&format=csv")
+    assert same.mimetype == "text/csv" and same.data == response.data
 
 
 def test_one_table_downloads_alone(app: Flask, people: People) -> None:
