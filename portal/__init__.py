@@ -87,6 +87,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.agenda import views as agenda_views
 
     agenda_views.init_app(app)  # issue 14 §3: the advisor's week, moves and calendar feed
+    from portal.reporting import steering_views
+
+    steering_views.init_app(app)  # issue 15 §3: the national view and the lot's indicators
     from portal import subscribers
 
     subscribers.register()  # who reacts to the domain events, in order

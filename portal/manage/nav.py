@@ -26,6 +26,7 @@ STAFF_NAV = (
     ("manage.sites", _l("Sites et horaires"), MANAGER),
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
     ("advisor.video_setting", _l("Visioconférence"), MANAGER),
+    ("steering.lot", _l("Indicateurs du lot"), MANAGER),
     ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
     ("satisfaction.indicator", _l("Satisfaction et réengagements"), MANAGER),
     ("reporting.complaints_indicator", _l("Réclamations et médiateur (8.7)"), MANAGER),
@@ -36,6 +37,7 @@ STAFF_NAV = (
     # The mediator of France compétences (CCTP 3.7): every lot, only what was referred.
     ("mediator.queue", _l("Saisines"), MEDIATOR),
     ("mediator.record", _l("Enregistrer une saisine"), MEDIATOR),
+    ("steering.national", _l("Pilotage national"), NATIONAL),
     ("reporting.mediation", _l("Rapport annuel du médiateur"), NATIONAL),
     ("reporting.national_complaints", _l("Réclamations, tous les lots (8.7)"), NATIONAL),
 )

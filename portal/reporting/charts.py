@@ -1,6 +1,7 @@
-"""Horizontal bar charts drawn on the server as inline SVG: no script, no library, nothing
-fetched. Each chart is an image with a title (`role="img"`, `aria-labelledby`); the page puts
-the same figures in a table below it, which is the accessible alternative (RGAA 1.3 / 4.1).
+"""Horizontal bar charts and trend lines drawn on the server as inline SVG: no script, no
+library, nothing fetched. Each chart is an image with a title (`role="img"`,
+`aria-labelledby`); the page puts the same figures in a table below it, which is the
+accessible alternative (RGAA 1.3 / 4.1).
 
 Colours come from the stylesheet (`.chart-bar`, `.chart-label`): no inline style, which the
 Content-Security-Policy forbids.
@@ -8,7 +9,8 @@ Content-Security-Policy forbids.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -63,4 +65,117 @@ def _shorten(label: str, limit: int = 72) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
-__all__ = ["Bar", "bar_chart"]
+# The trend chart (issue 15 §3): a line per series over months, the nation and one lot. Each
+# series has its own dash pattern and marker shape as well as its colour (never colour alone),
+# and a legend in words; the page puts the same figures in a table right after it.
+LINE_HEIGHT = 300
+PLOT_LEFT = 64  # room for the y-axis values
+PLOT_TOP = 60  # room for the legend: one line per series (two at most)
+PLOT_BOTTOM = 44  # room for the x-axis labels
+PLOT_RIGHT = 16
+Y_TICKS = 4
+SERIES_STYLES = 2  # .chart-line-0, .chart-line-1 in the stylesheet; the nth series takes n % 2
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    label: str
+    points: Sequence[float | None]  # one per x label; None: no figure (a gap in the line)
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    shown: Callable[[float], str],
+) -> Markup:
+    """An SVG line chart from 0 to a round top value; `shown` writes a y-axis value as the
+    table does (« 85 % », « 12 »). A missing point breaks its line."""
+    title_id = f"{chart_id}-title"
+    values = [v for s in series for v in s.points if v is not None]
+    top = _round_top(max(values, default=0))
+    plot_w = WIDTH - PLOT_LEFT - PLOT_RIGHT
+    plot_h = LINE_HEIGHT - PLOT_TOP - PLOT_BOTTOM
+    step = plot_w / max(len(x_labels) - 1, 1)
+
+    def x_of(i: int) -> float:
+        return round(PLOT_LEFT + i * step, 1)
+
+    def y_of(v: float) -> float:
+        return round(PLOT_TOP + plot_h - plot_h * max(v, 0) / top, 1)
+
+    parts = [
+        f'<svg class="chart chart-trend" id="{escape(chart_id)}" role="img" '
+        f'aria-labelledby="{escape(title_id)}" viewBox="0 0 {WIDTH} {LINE_HEIGHT}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+    ]
+    for tick in range(Y_TICKS + 1):
+        value = top * tick / Y_TICKS
+        y = y_of(value)
+        parts.append(
+            f'<line class="chart-grid" x1="{PLOT_LEFT}" x2="{WIDTH - PLOT_RIGHT}" '
+            f'y1="{y}" y2="{y}"></line>'
+            f'<text class="chart-axis" x="{PLOT_LEFT - 6}" y="{y + 5}" text-anchor="end">'
+            f"{escape(shown(value))}</text>"
+        )
+    every = 1 if len(x_labels) <= 7 else 2  # 13 months: every other label, never overlapping
+    for i, label in enumerate(x_labels):
+        if i % every == 0 or i == len(x_labels) - 1:
+            anchor = "end" if i == len(x_labels) - 1 and i else "middle"  # never clipped
+            parts.append(
+                f'<text class="chart-axis" x="{x_of(i)}" y="{LINE_HEIGHT - PLOT_BOTTOM + 22}" '
+                f'text-anchor="{anchor}">{escape(label)}</text>'
+            )
+    for n, one in enumerate(series):
+        style = f"chart-line-{n % SERIES_STYLES}"
+        legend_x, legend_y = PLOT_LEFT, 14 + 22 * (n % SERIES_STYLES)
+        parts.append(
+            f'<g class="{style}"><line class="chart-line" x1="{legend_x}" x2="{legend_x + 28}" '
+            f'y1="{legend_y}" y2="{legend_y}"></line>{_marker(n, legend_x + 14, legend_y)}'
+            f'<text class="chart-label" x="{legend_x + 36}" y="{legend_y + 5}">'
+            f"{escape(_shorten(one.label, 64))}</text>"
+        )
+        for run in _runs(one.points):
+            coords = " ".join(f"{x_of(i)},{y_of(v)}" for i, v in run)
+            parts.append(f'<polyline class="chart-line" points="{coords}"></polyline>')
+        parts.extend(
+            _marker(n, x_of(i), y_of(v)) for i, v in enumerate(one.points) if v is not None
+        )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (our own SVG; every text in it is escaped)
+
+
+def _marker(n: int, x: float, y: float) -> str:
+    """A circle for the first series, a square for the second: told apart without colour."""
+    if n % SERIES_STYLES == 0:
+        return f'<circle class="chart-point" cx="{x}" cy="{y}" r="4"></circle>'
+    return f'<rect class="chart-point" x="{x - 4}" y="{y - 4}" width="8" height="8"></rect>'
+
+
+def _runs(points: Sequence[float | None]) -> list[list[tuple[int, float]]]:
+    """The stretches of consecutive figures; a month without one cuts the line."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, value in enumerate(points):
+        if value is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append((i, value))
+    return [run for run in runs if len(run) > 1]
+
+
+def _round_top(largest: float) -> float:
+    """The top of the y axis: 1, 2, 2.5 or 5 times a power of ten, at or above the largest."""
+    if largest <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(largest))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= largest:
+            return float(factor * power)
+    return float(10 * power)
+
+
+__all__ = ["Bar", "Series", "bar_chart", "line_chart"]

@@ -1,0 +1,261 @@
+"""The steering views' tables (issue 15 §3), read by the pages and by the CSV alike, so both
+always show the same figures: one table per family of CCTP 4.3 (rows: the lots, or the lot and
+its sites; columns: the indicators), one per indicator counted by category, and the trend.
+
+Web layer (it translates and formats); the figures come from `portal.reporting.indicators`.
+A figure that cannot be computed is shown « — » with its reason; a figure beyond its rule is
+marked in words (« sous le seuil »), not by colour alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+
+from portal.booking.rules import FIRST_APPOINTMENT_WORKING_DAYS
+from portal.reporting.indicators import DEFINITIONS, WITHIN_30, Definition, Figure, Period
+from portal.reporting.indicators.catalogue import unit_of
+from portal.reporting.texts import Cell, Kind
+
+KINDS = {"rate": Kind.SHARE, "count": Kind.COUNT, "days": Kind.DAYS, "change": Kind.SHARE}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    definition: Definition
+    category: str | None
+
+    @property
+    def id(self) -> str:
+        return self.definition.number + (f"-{self.category}" if self.category else "")
+
+    @property
+    def unit(self) -> str:
+        return unit_of(self.definition.number, self.category)
+
+    @property
+    def label(self) -> str:
+        if self.definition.number == "8.4" and self.category == WITHIN_30:
+            return str(_("8.4 Premiers rendez-vous dans les 30 jours ouvrés"))
+        suffix = f" — {self.category}" if self.category else ""
+        return f"{self.definition.number} {self.definition.label}{suffix}"
+
+    @property
+    def unit_name(self) -> str:
+        return str(
+            {
+                "rate": _("taux"),
+                "count": _("nombre"),
+                "days": _("jours"),
+                "change": _("évolution"),
+            }[self.unit]
+        )
+
+
+def formatted(value: float | None, unit: str) -> str:
+    """A figure as the page shows it, in the person's language; « — » without one."""
+    if value is None:
+        return "—"
+    if unit == "change":
+        return str(format_percent(value, "+#,##0.# %;-#,##0.# %"))
+    if unit == "rate":
+        return str(format_percent(value, "#,##0.# %"))
+    return str(format_decimal(value, "#,##0.#"))
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    figure: Figure | None
+    unit: str
+    below: bool = False  # beyond the contract's rule or threshold
+
+    @property
+    def cell(self) -> Cell:
+        return Cell(None if self.figure is None else self.figure.value, KINDS[self.unit])
+
+    def shown(self) -> str:
+        return formatted(None if self.figure is None else self.figure.value, self.unit)
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no figure, or that it is beyond the rule."""
+        if self.figure is None:
+            return str(_("non calculé"))
+        if self.figure.value is None:
+            return str(_("aucun cas sur la période"))
+        return str(_("sous le seuil")) if self.below else None
+
+
+@dataclass(slots=True)
+class Row:
+    label: str
+    region: str
+    code: str  # the operator's code, empty for the nation
+    values: list[Value]
+    nation: bool = False
+    site: bool = False
+
+
+@dataclass(slots=True)
+class SteeringTable:
+    id: str
+    title: str
+    period: Period
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A row of the tables: a lot (site_id None), one of its sites, or the nation."""
+
+    operator_id: int | None
+    site_id: int | None
+    label: str
+    region: str = ""
+    code: str = ""
+
+
+def below_rule(column: Column, value: float | None) -> bool:
+    if value is None:
+        return False
+    if column.definition.number == "8.4":
+        if column.category == WITHIN_30:
+            return value < 1  # CCTP 3.3: every first appointment within 30 jours ouvrés
+        if column.category is None:
+            return value > FIRST_APPOINTMENT_WORKING_DAYS
+    threshold = column.definition.threshold
+    if threshold is None:
+        return False
+    return value > threshold if column.unit == "days" else value < threshold
+
+
+def computed_definitions() -> list[Definition]:
+    return [d for d in DEFINITIONS if d.missing is None]
+
+
+def missing_definitions() -> list[Definition]:
+    return [d for d in DEFINITIONS if d.missing is not None]
+
+
+def _period_for(definition: Definition, month: Period, semester: Period) -> Period:
+    return semester if definition.periodicity == "semester" else month
+
+
+def _index(
+    figures: Iterable[Figure],
+) -> dict[tuple[str, str, int | None, int | None, str | None], Figure]:
+    return {(f.number, f.period.key, f.operator_id, f.site_id, f.category): f for f in figures}
+
+
+def family_tables(
+    figures: Sequence[Figure], places: Sequence[Place], month: Period, semester: Period
+) -> list[SteeringTable]:
+    """One table per family, then one per indicator counted by category (2.3, 2.4, 8.2)."""
+    index = _index(figures)
+    categories: dict[tuple[str, str], list[str | None]] = {}
+    for f in figures:
+        seen = categories.setdefault((f.number, f.period.key), [])
+        if f.category not in seen:
+            seen.append(f.category)
+    tables: dict[str, SteeringTable] = {}
+    apart: list[SteeringTable] = []
+    for definition in computed_definitions():
+        period = _period_for(definition, month, semester)
+        found = categories.get((definition.number, period.key), [None])
+        columns = [
+            Column(definition, c) for c in sorted(found, key=lambda c: (c is not None, c or ""))
+        ]
+        if getattr(definition, "by_category", False):
+            apart.append(
+                SteeringTable(
+                    f"indicateur-{definition.number.replace('.', '-')}",
+                    f"{definition.number} {definition.label}",
+                    period,
+                    columns,
+                )
+            )
+            continue
+        family = str(definition.family)
+        table = tables.get(family)
+        if table is None:
+            table = tables[family] = SteeringTable(f"famille-{len(tables) + 1}", family, period, [])
+        table.columns.extend(columns)
+    result = [*tables.values(), *apart]
+    for table in result:
+        for place in places:
+            values = []
+            for column in table.columns:
+                period = _period_for(column.definition, month, semester)
+                key = (column.definition.number, period.key, place.operator_id, place.site_id)
+                figure = index.get((*key, column.category))
+                value = None if figure is None else figure.value
+                values.append(Value(figure, column.unit, below_rule(column, value)))
+            table.rows.append(
+                Row(
+                    place.label,
+                    place.region,
+                    place.code,
+                    values,
+                    nation=place.operator_id is None,
+                    site=place.site_id is not None,
+                )
+            )
+    return result
+
+
+@dataclass(slots=True)
+class Trend:
+    id: str
+    column: Column
+    months: list[Period]
+    series: list[tuple[Place, list[Value]]]
+
+    @property
+    def has_values(self) -> bool:
+        """Whether any month has a figure: a chart of dashes only is not drawn."""
+        return any(v.figure and v.figure.value is not None for _p, vs in self.series for v in vs)
+
+
+# The trend's key indicators: engagements in UO1, first appointments within 30 jours ouvrés,
+# and 6.5 (CCTP 4.3), month by month over 13 months.
+TREND = (("1.2", None), ("8.4", WITHIN_30), ("6.5", None))
+
+
+def trends(figures: Sequence[Figure], places: Sequence[Place], months: list[Period]) -> list[Trend]:
+    index = _index(figures)
+    by_number = {d.number: d for d in computed_definitions()}
+    result = []
+    for number, category in TREND:
+        definition = by_number.get(number)
+        if definition is None:
+            continue
+        column = Column(definition, category)
+        series = []
+        for place in places:
+            values = []
+            for month in months:
+                figure = index.get((number, month.key, place.operator_id, place.site_id, category))
+                value = None if figure is None else figure.value
+                values.append(Value(figure, column.unit, below_rule(column, value)))
+            series.append((place, values))
+        result.append(Trend(f"tendance-{column.id.replace('.', '-')}", column, months, series))
+    return result
+
+
+__all__ = [
+    "TREND",
+    "Column",
+    "Place",
+    "Row",
+    "SteeringTable",
+    "Trend",
+    "Value",
+    "below_rule",
+    "family_tables",
+    "formatted",
+    "missing_definitions",
+    "trends",
+]

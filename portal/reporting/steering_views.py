@@ -1,0 +1,245 @@
+"""The steering views of issue 15 §3: the national view for France compétences staff and the
+mediator (every lot side by side, aggregated figures only) and the lot view for an operator's
+manager (their lot and its sites), each with its trend charts and a CSV of every table.
+
+Each page asks the indicators' core once (`compute`, a fixed number of statements whatever the
+periods and lots) for the 13 months of the trend and the chosen semester, and reads the
+operators (and the lot's sites) in one statement more."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask_babel import format_date
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from portal.auth.policies import current_operator, staff_required
+from portal.clock import today_in_france
+from portal.extensions import db
+from portal.network.models import Operator, Site, StaffRole
+from portal.network.territory import LOT_BY_NUMBER
+from portal.reporting.charts import Series, line_chart
+from portal.reporting.indicators import Figure, Period, compute
+from portal.reporting.steering_csv import steering_csv
+from portal.reporting.steering_forms import (
+    SteeringForm,
+    default_month,
+    default_semester,
+    period_name,
+)
+from portal.reporting.steering_tables import (
+    TREND,
+    Place,
+    SteeringTable,
+    Trend,
+    family_tables,
+    formatted,
+    missing_definitions,
+    trends,
+)
+
+bp = Blueprint("steering", __name__)
+
+# France compétences steers the 18 lots; the mediator sees the same aggregated figures
+# (every lot, no person), as for the national view of 8.7.
+NATIONAL = (StaffRole.FRANCE_COMPETENCES, StaffRole.MEDIATOR)
+TREND_MONTHS = 13  # a year and the same month a year before
+
+
+def _lot_name(operator: Operator) -> str:
+    return str(_("Lot %(number)d — %(name)s", number=operator.lot_number, name=operator.name))
+
+
+def _lot_place(operator: Operator) -> Place:
+    lot = LOT_BY_NUMBER.get(operator.lot_number)
+    return Place(operator.id, None, _lot_name(operator), lot.name if lot else "", operator.code)
+
+
+def _nation() -> Place:
+    return Place(None, None, _("Ensemble des lots"))
+
+
+def _months(until: Period) -> list[Period]:
+    months = [until]
+    while len(months) < TREND_MONTHS:
+        months.append(months[-1].previous())
+    return months[::-1]
+
+
+def _form(lots: list[tuple[str, str]] | None) -> tuple[SteeringForm, bool]:
+    today = today_in_france()
+    form = SteeringForm(
+        request.args,
+        today=today,
+        lots=lots,
+        month=default_month(today).key,
+        semester=default_semester(today).key,
+    )
+    valid = not {"month", "semester", "lot"} & set(request.args) or form.validate()
+    return form, bool(valid)
+
+
+def _figures(
+    month: Period, semester: Period, operator_ids: list[int] | None, by_site: bool
+) -> tuple[list[Period], list[Figure]]:
+    """The trend's 13 months and the chosen semester. The nation: one call for everything
+    (the page's budget of 20 statements: the core's ~15, the session's, the operators').
+    A lot with its sites: the sites' figures of the chosen month and semester only, then the
+    trend's few indicators over 13 months for the lot — the core's Python work grows with the
+    figures it makes, and 13 months of every site's figures would be thrown away."""
+    months = _months(month)
+    if not by_site:
+        return months, compute(db.session, [*months, semester], operator_ids=operator_ids)
+    figures = compute(db.session, [month, semester], operator_ids=operator_ids, by_site=True)
+    trend_numbers = sorted({number for number, _category in TREND})
+    figures += [
+        f
+        for f in compute(db.session, months, operator_ids=operator_ids, numbers=trend_numbers)
+        if f.period != month  # already in the first call
+    ]
+    return months, figures
+
+
+def _shown(value: float, unit: str) -> str:
+    return formatted(value, unit)
+
+
+def _charts(found: Sequence[Trend]) -> list[tuple[Trend, Markup]]:
+    """Each trend as a line chart (the nation's and the lot's lines); its table follows it."""
+    charts = []
+    for trend in found:
+        labels = [str(format_date(m.start, "MMM yy")) for m in trend.months]
+        series = [
+            Series(place.label, [v.figure.value if v.figure else None for v in values])
+            for place, values in trend.series
+        ]
+        unit = trend.column.unit
+        title = _(
+            "%(label)s, de %(first)s à %(last)s",
+            label=trend.column.label,
+            first=period_name(trend.months[0]),
+            last=period_name(trend.months[-1]),
+        )
+        chart = line_chart(f"chart-{trend.id}", title, labels, series, partial(_shown, unit=unit))
+        charts.append((trend, chart))
+    return charts
+
+
+def _csv(tables: Sequence[SteeringTable], found: Sequence[Trend], name: str) -> Response:
+    """The tables asked by `?table=` (every one when absent), as a CSV download."""
+    wanted = request.args.get("table", "").strip()
+    if wanted:
+        tables = [t for t in tables if t.id == wanted]
+        found = [t for t in found if t.id == wanted]
+        if not tables and not found:
+            abort(404)
+        name = f"{name}-{wanted}"
+    return Response(
+        steering_csv(tables, found).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _operators() -> list[Operator]:
+    return list(db.session.scalars(select(Operator).order_by(Operator.lot_number, Operator.name)))
+
+
+def _national(as_csv: bool) -> str | Response | tuple[str, int]:
+    operators = _operators()
+    form, valid = _form([(str(o.id), _lot_name(o)) for o in operators])
+    if not valid:
+        if as_csv:
+            abort(422)  # the CSV link is built from a valid page: no person types it
+        page = render_template("reporting/steering.html", form=form, national=True, tables=None)
+        return page, 422
+    month, semester = form.month_period, form.semester_period
+    months, figures = _figures(month, semester, None, by_site=False)
+    places = [_lot_place(o) for o in operators] + [_nation()]
+    tables = family_tables(figures, places, month, semester)
+    chosen = next((p for p in places if p.operator_id == form.operator_id), None)
+    trend_places = [_nation()] + ([chosen] if form.operator_id and chosen else [])
+    found = trends(figures, trend_places, months)
+    if as_csv:
+        return _csv(tables, found, f"pilotage-{month.key}-{semester.key}")
+    return render_template(
+        "reporting/steering.html",
+        form=form,
+        national=True,
+        tables=tables,
+        charts=_charts(found),
+        missing=missing_definitions(),
+        month=month,
+        semester=semester,
+        period_name=period_name,
+    )
+
+
+@bp.get("/pro/pilotage")
+@staff_required(*NATIONAL)
+def national() -> str | Response | tuple[str, int]:
+    return _national(as_csv=request.args.get("format") == "csv")
+
+
+@bp.get("/pro/pilotage.csv")
+@staff_required(*NATIONAL)
+def national_csv() -> str | Response | tuple[str, int]:
+    return _national(as_csv=True)
+
+
+def _lot(as_csv: bool) -> str | Response | tuple[str, int]:
+    operator = current_operator()
+    asked = request.args.get("operator")
+    if asked is not None and asked != str(operator.id):
+        abort(404)  # another lot: as any foreign object, it does not exist for this manager
+    form, valid = _form(None)
+    if not valid:
+        if as_csv:
+            abort(422)
+        page = render_template("reporting/steering.html", form=form, national=False, tables=None)
+        return page, 422
+    month, semester = form.month_period, form.semester_period
+    months, figures = _figures(month, semester, [operator.id], by_site=True)
+    lot = _lot_place(operator)
+    sites = db.session.scalars(
+        select(Site).where(Site.operator_id == operator.id).order_by(Site.name)
+    )
+    places = [lot] + [Place(operator.id, s.id, s.name, lot.region, operator.code) for s in sites]
+    tables = family_tables(figures, places, month, semester)
+    for table in tables:  # a site without any figure (a lot-only indicator) is left out
+        table.rows = [r for r in table.rows if not r.site or any(v.figure for v in r.values)]
+    found = trends(figures, [lot], months)
+    if as_csv:
+        return _csv(tables, found, f"indicateurs-lot-{operator.lot_number}-{month.key}")
+    return render_template(
+        "reporting/steering.html",
+        form=form,
+        national=False,
+        lot_name=lot.label,
+        tables=tables,
+        charts=_charts(found),
+        missing=missing_definitions(),
+        month=month,
+        semester=semester,
+        period_name=period_name,
+    )
+
+
+@bp.get("/pro/pilotage/lot")
+@staff_required(StaffRole.MANAGER)
+def lot() -> str | Response | tuple[str, int]:
+    return _lot(as_csv=request.args.get("format") == "csv")
+
+
+@bp.get("/pro/pilotage/lot.csv")
+@staff_required(StaffRole.MANAGER)
+def lot_csv() -> str | Response | tuple[str, int]:
+    return _lot(as_csv=True)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
