@@ -58,10 +58,14 @@ def formatted(value: float | None, unit: str) -> str:
     """A figure as the page shows it, in the person's language; « — » without one."""
     if value is None:
         return "—"
+    # A small share keeps its significant digits (1.x: a few UO1 against a year's order):
+    # « 0,04 % », never a row of « 0 % ».
+    size = abs(value)
+    digits = "###" if 0 < size < 0.001 else "##" if 0 < size < 0.01 else "#"
     if unit == "change":
-        return str(format_percent(value, "+#,##0.# %;-#,##0.# %"))
+        return str(format_percent(value, f"+#,##0.{digits} %;-#,##0.{digits} %"))
     if unit == "rate":
-        return str(format_percent(value, "#,##0.# %"))
+        return str(format_percent(value, f"#,##0.{digits} %"))
     return str(format_decimal(value, "#,##0.#"))
 
 
