@@ -94,7 +94,11 @@ def line_chart(
     table does (« 85 % », « 12 »). A missing point breaks its line."""
     title_id = f"{chart_id}-title"
     values = [v for s in series for v in s.points if v is not None]
-    top = _round_top(max(values, default=0))
+    largest = max(values, default=0)
+    if values and all(float(v).is_integer() for v in values):
+        top = _whole_top(largest)  # counts: whole ticks, never « 1,2 » cases
+    else:
+        top = _round_top(largest)
     plot_w = WIDTH - PLOT_LEFT - PLOT_RIGHT
     plot_h = LINE_HEIGHT - PLOT_TOP - PLOT_BOTTOM
     step = plot_w / max(len(x_labels) - 1, 1)
@@ -176,6 +180,14 @@ def _round_top(largest: float) -> float:
         if factor * power >= largest:
             return float(factor * power)
     return float(10 * power)
+
+
+def _whole_top(largest: float) -> float:
+    """The top of the y axis of counts: Y_TICKS whole steps of 1, 2 or 5 times a power of ten."""
+    needed = max(math.ceil(largest / Y_TICKS), 1)
+    power = 10 ** math.floor(math.log10(needed))
+    step = next(f * power for f in (1, 2, 5, 10) if f * power >= needed)
+    return float(step * Y_TICKS)
 
 
 __all__ = ["Bar", "Series", "bar_chart", "line_chart"]
