@@ -77,6 +77,24 @@ def parse_month(text: str) -> date | None:
     return date(int(found["year"]), int(found["month"]), 1)
 
 
+# The fields a profile stores as the form gives them (communes and the entry month are read
+# apart): the page fills the form from them and saves them back.
+PLAIN_FIELDS = (
+    "sexe",
+    "adresse_numero",
+    "adresse_type_voie",
+    "adresse_nom_voie",
+    "handicap",
+    "niveau_formation",
+    "secteur_activite",
+    "taille_entreprise",
+    "categorie_sociale",
+    "libelle_secteur",
+    "libelle_profession",
+    "statut",
+)
+
+
 class ProfileForm(PortalForm):
     sexe = _radios(_l("Sexe"))
     adresse_numero = _text(_l("Numéro de voie"), 10)
@@ -128,23 +146,7 @@ def initial_data(
     structure = str(site_id) if site_id else ""
     if profile is None:
         return {"statut": statut, "structure": structure}
-    data: dict[str, Any] = {
-        name: getattr(profile, name)
-        for name in (
-            "sexe",
-            "adresse_numero",
-            "adresse_type_voie",
-            "adresse_nom_voie",
-            "handicap",
-            "niveau_formation",
-            "secteur_activite",
-            "taille_entreprise",
-            "categorie_sociale",
-            "libelle_secteur",
-            "libelle_profession",
-            "statut",
-        )
-    }
+    data: dict[str, Any] = {name: getattr(profile, name) for name in PLAIN_FIELDS}
     data["structure"] = structure
     data["home"] = commune_label(profile.adresse_commune, profile.adresse_code_postal)
     data["work"] = commune_label(profile.entreprise_commune, profile.entreprise_code_postal)

@@ -21,7 +21,13 @@ from portal.advisor import profile_lists as lists
 from portal.advisor.models import Dossier, UnitKind
 from portal.advisor.policies import can_work_on_dossier, dossier_or_404
 from portal.advisor.profile_commune import Located
-from portal.advisor.profile_forms import ProfileForm, initial_data, parse_month, resolve_commune
+from portal.advisor.profile_forms import (
+    PLAIN_FIELDS,
+    ProfileForm,
+    initial_data,
+    parse_month,
+    resolve_commune,
+)
 from portal.advisor.profile_models import DossierProfile
 from portal.advisor.profile_rules import ABROAD, missing_fields, statut_for_situation
 from portal.advisor.profile_service import ProfileError, front_door_situation, save_profile
@@ -113,23 +119,7 @@ def _sites(dossier: Dossier) -> list[Site]:
 def _values(
     form: ProfileForm, home: Located | bool | None, work: Located | bool | None, abroad: bool
 ) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        name: form[name].data or None
-        for name in (
-            "sexe",
-            "adresse_numero",
-            "adresse_type_voie",
-            "adresse_nom_voie",
-            "handicap",
-            "niveau_formation",
-            "secteur_activite",
-            "taille_entreprise",
-            "categorie_sociale",
-            "libelle_secteur",
-            "libelle_profession",
-            "statut",
-        )
-    }
+    values: dict[str, Any] = {name: form[name].data or None for name in PLAIN_FIELDS}
     values["site_id"] = int(form.structure.data) if form.structure.data else None
     values["entree_entreprise"] = parse_month(form.entree_entreprise.data or "")
     if isinstance(home, Located):
