@@ -36,28 +36,11 @@ CODED = {
     "categorie_sociale": lists.CATEGORIE_SOCIALE,
     "statut": lists.STATUT,
 }
-# Every column the advisor fills in (the rest is the key and the trace).
-FIELDS = (
-    "sexe",
-    "adresse_numero",
-    "adresse_type_voie",
-    "adresse_nom_voie",
-    "adresse_commune_insee",
-    "adresse_commune",
-    "adresse_code_postal",
-    "entreprise_commune_insee",
-    "entreprise_commune",
-    "entreprise_code_postal",
-    "entreprise_departement",
-    "handicap",
-    "niveau_formation",
-    "secteur_activite",
-    "taille_entreprise",
-    "categorie_sociale",
-    "libelle_secteur",
-    "libelle_profession",
-    "statut",
-    "entree_entreprise",
+# Every column the advisor fills in: all of the table's but the key and the trace.
+FIELDS = tuple(
+    c.name
+    for c in DossierProfile.__table__.columns
+    if c.name not in {"dossier_id", "updated_at", "updated_by_id"}
 )
 # The youngest age at which one may work in France (Code du travail L4153-1: 14 for
 # holiday jobs, 16 otherwise): an entry into a company before it is a typing mistake.
