@@ -35,7 +35,7 @@ LAST_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Pet
 FIRST_NAMES = ("Camille", "Léa", "Manon", "Chloé", "Inès", "Sarah", "Lucas", "Hugo", "Louis",
                "Nathan", "Karim", "Aïcha", "Jean-Pierre", "Marie-Hélène", "Zoé")  # fmt: skip
 SITUATIONS = ("salarie_prive", "salarie_prive", "salarie_prive", "independant", "interimaire")
-MOTIFS = ("", "", "faire_le_point", "reconversion", "formation", "creation_entreprise", "projet")
+MOTIFS = ("", "", "faire_le_point", "changer_metier", "se_former", "creer_entreprise", "projet")
 COMMENTS = ("", "", "", "Je préfère être appelé(e) après 17 h.", "Reconversion après 15 ans.")
 
 

@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from portal import clock as portal_clock
 from portal.advisor.models import ConsentMode, Dossier, PurchaseOrder, Unit, UnitKind
+from portal.advisor.profile_models import DossierProfile
 from portal.advisor.units import Consent, EntryData, engage_unit, open_dossier
 from portal.booking.models import Beneficiary
 from portal.network.models import Operator, Site, StaffMember, StaffRole
@@ -36,7 +37,8 @@ def staff(
 ) -> StaffMember:
     """A new member of operator `code` (or of no operator for the mediator and France
     compétences), who signs in with PASSWORD."""
-    op = operator(session, code) if role in (StaffRole.ADVISOR, StaffRole.MANAGER) else None
+    members = (StaffRole.ADVISOR, StaffRole.MANAGER, StaffRole.INFORMATION)
+    op = operator(session, code) if role in members else None
     member = StaffMember(
         operator_id=op.id if op else None,
         email=f"ws-{uuid.uuid4().hex[:12]}@test.cep-demo.example",
@@ -94,9 +96,13 @@ def engaged(
     engaged_on: date,
     today: date,
     in_dossier: Dossier | None = None,
+    profile: bool = True,
 ) -> Unit:
-    """A unit engaged on `engaged_on` (a new dossier opened that day unless one is given)."""
+    """A unit engaged on `engaged_on` (a new dossier opened that day unless one is given),
+    its dossier's Annex 2 profile complete unless `profile` is False (printing needs it)."""
     target = in_dossier or dossier(session, advisor, opened_on=engaged_on)
+    if profile and session.get(DossierProfile, target.id) is None:
+        complete_profile(session, target)
     return engage_unit(
         session,
         target,
@@ -107,6 +113,38 @@ def engaged(
         by=advisor,
         today=today,
     )
+
+
+# A complete Annex 2 profile (issue 15 §1), as the export shows it.
+PROFILE = {
+    "sexe": "F",
+    "adresse_numero": "12",
+    "adresse_type_voie": "RUE",
+    "adresse_nom_voie": "de la Soif",
+    "adresse_commune_insee": "35238",
+    "adresse_commune": "Rennes",
+    "adresse_code_postal": "35000",
+    "entreprise_commune_insee": "35047",
+    "entreprise_commune": "Bruz",
+    "entreprise_code_postal": "35170",
+    "entreprise_departement": "35",
+    "handicap": "non",
+    "niveau_formation": "niveau_4",
+    "secteur_activite": "H",
+    "taille_entreprise": "50_249",
+    "categorie_sociale": "6",
+    "libelle_secteur": "Logistique",
+    "libelle_profession": "Préparatrice de commandes",
+    "statut": "cdi",
+    "entree_entreprise": date(2013, 9, 1),
+}
+
+
+def complete_profile(session: Session, target: Dossier) -> DossierProfile:
+    profile = DossierProfile(dossier_id=target.id, **PROFILE)
+    session.add(profile)
+    session.flush()
+    return profile
 
 
 def sign_in(client: FlaskClient, email: str) -> FlaskClient:

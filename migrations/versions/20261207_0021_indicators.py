@@ -1,8 +1,9 @@
-"""issue 15 §3: the regional populations of the recourse rates (loaded from the CSV kept in
-the repository) and the monthly snapshots of the indicators
+"""issue 15 §3: the regional populations of the recourse rates (empty: INSEE's figures are
+loaded with `flask cep load-population`, the demo's by the demo seed) and the monthly
+snapshots of the indicators
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 08:00:00
 """
 
@@ -11,16 +12,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from portal.reporting.indicators.population import DEFAULT_FILE, read_population_csv
-
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    population = op.create_table(
+    op.create_table(
         "population_region",
         sa.Column("lot_number", sa.SmallInteger(), nullable=False),
         sa.Column("year", sa.SmallInteger(), nullable=False),
@@ -59,21 +58,6 @@ def upgrade() -> None:
         unique=True,
     )
     op.create_index("ix_indicator_snapshot_period", "indicator_snapshot", ["period", "operator_id"])
-    rows = read_population_csv(DEFAULT_FILE.read_text(encoding="utf-8"))
-    op.bulk_insert(
-        population,
-        [
-            {
-                "lot_number": r.lot_number,
-                "year": r.year,
-                "active_population": r.active_population,
-                "cep_population": r.cep_population,
-                "source": r.source,
-                "source_url": r.source_url,
-            }
-            for r in rows
-        ],
-    )
 
 
 def downgrade() -> None:

@@ -79,6 +79,7 @@ def _close(
     unit.motif_cloture = reason
     unit.closed_by_id = by.id if by else None
     unit.closure_trace = trace
+    unit.data_updated_at = utcnow()  # the daily Annex 2 export sends the dossier that day
     session.flush()
     publish(session, UnitClosed(unit.id, kind, closed_on, utcnow()))
 
@@ -145,6 +146,7 @@ def close_expired_units(session: Session, *, today: date, limit: int = 500) -> l
                 closure_kind=ClosureKind.ABANDON,
                 closed_on=Unit.deadline,
                 motif_cloture=ref.ABANDON,
+                data_updated_at=utcnow(),
             )
             .execution_options(synchronize_session=False)
         ).rowcount

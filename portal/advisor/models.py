@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.advisor.profile_models import DossierProfile
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
 from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.network.models import Operator, Site, StaffMember
@@ -100,7 +101,7 @@ class Dossier(Base):
     reengagement_of_unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("unit.id", use_alter=True, name="fk_dossier_reengagement_of_unit_id_unit")
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     operator: Mapped[Operator] = relationship()
     beneficiary: Mapped[Beneficiary] = relationship()
@@ -114,6 +115,8 @@ class Dossier(Base):
         foreign_keys="Unit.dossier_id",
     )
     reengagement_of: Mapped[Unit | None] = relationship(foreign_keys=[reengagement_of_unit_id])
+    # The Annex 2 profile (issue 15 §1), one row once first saved; read-only from here.
+    profile: Mapped[DossierProfile | None] = relationship(uselist=False, viewonly=True)
 
     @property
     def open_unit(self) -> Unit | None:
@@ -155,10 +158,10 @@ class Unit(Base):
     purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id"))
     # `AAAA-Lotww-UOxx-yy-zzzzz`
     purchase_order_ref: Mapped[str] = mapped_column(String(30), unique=True)
-    engaged_on: Mapped[date] = mapped_column(Date)
+    engaged_on: Mapped[date] = mapped_column(Date, index=True)
     deadline: Mapped[date] = mapped_column(Date)
     status: Mapped[UnitStatus] = mapped_column(StrEnumType(UnitStatus, 10), default=UnitStatus.OPEN)
-    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
     closure_kind: Mapped[ClosureKind | None] = mapped_column(StrEnumType(ClosureKind, 10))
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
     # UO2.2 (CCTP 2.1.3): the beneficiary's written wish to close, word for word.
@@ -183,7 +186,10 @@ class Unit(Base):
     motif_cloture: Mapped[str | None] = mapped_column(String(40))
     # The person and the advisor were warned two weeks before the unit closes as an abandon.
     abandon_warning_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The last change of its Annex 2 fields or its closure (`unit_work`, `closing`). Indexed,
+    # like every moment the daily Annex 2 export scans by day (`reporting/annex2._MOMENTS`).
+    data_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     dossier: Mapped[Dossier] = relationship(back_populates="units", foreign_keys=[dossier_id])
     operator: Mapped[Operator] = relationship()
@@ -221,7 +227,7 @@ class Interaction(Base):
     service_type: Mapped[str | None] = mapped_column(String(40))
     duration_minutes: Mapped[int] = mapped_column(SmallInteger)
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     unit: Mapped[Unit] = relationship(back_populates="interactions")
     advisor: Mapped[StaffMember] = relationship()

@@ -45,7 +45,7 @@ class DossierProfile(Base):
     libelle_profession: Mapped[str | None] = mapped_column(String(200))
     statut: Mapped[str | None] = mapped_column(String(40))  # list `statut`
     entree_entreprise: Mapped[date | None] = mapped_column(Date)  # the first of the month
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
 
     updated_by: Mapped[StaffMember | None] = relationship()

@@ -109,7 +109,8 @@ def dossiers_to_engage(
 
 def dossier_for_page(session: Session, dossier_id: int) -> Dossier | None:
     """A dossier with everything its page shows: person, advisor, site, first appointment,
-    the unit it re-engages after, and its units with their advisor and interactions."""
+    request, the unit it re-engages after, its Annex 2 profile, and its units with their advisor
+    and interactions."""
     return session.scalars(
         select(Dossier)
         .where(Dossier.id == dossier_id)
@@ -118,7 +119,9 @@ def dossier_for_page(session: Session, dossier_id: int) -> Dossier | None:
             joinedload(Dossier.advisor),
             joinedload(Dossier.site),
             joinedload(Dossier.first_appointment),
+            joinedload(Dossier.request),  # its motive, for the engagement form
             joinedload(Dossier.reengagement_of),
+            joinedload(Dossier.profile),
             selectinload(Dossier.units).options(
                 joinedload(Unit.advisor), selectinload(Unit.interactions)
             ),

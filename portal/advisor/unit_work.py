@@ -14,6 +14,7 @@ from portal.advisor.reference import active_codes, check_values
 from portal.advisor.rules import RULES_BY_NAME, Stage, required_fields
 from portal.advisor.units import check_day
 from portal.booking.models import Appointment
+from portal.clock import now
 from portal.network.models import StaffMember
 
 # --- What happens within a unit ---------------------------------------------------------------
@@ -40,6 +41,8 @@ def update_unit_data(session: Session, unit: Unit, values: dict[str, Any]) -> No
         checked.setdefault("motif", unit.motif)
         checked.setdefault("motif_detaille", unit.motif_detaille)
     check_values(session, checked)
+    if any(getattr(unit, name) != value for name, value in values.items()):
+        unit.data_updated_at = now()  # the daily Annex 2 export sends the dossier again
     for name, value in values.items():
         setattr(unit, name, value)
     session.flush()

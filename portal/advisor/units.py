@@ -34,6 +34,7 @@ from portal.advisor.rules import (
 from portal.booking.models import Appointment, AppointmentStatus, Beneficiary, RequestStatus
 from portal.clock import PARIS
 from portal.network.models import StaffMember, StaffRole
+from portal.orientation.uo0 import attach_contact_to_dossier
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ def mark_appointment_held(
     dossier.request_id = appointment.request_id
     dossier.first_appointment_id = appointment.id
     session.flush()
+    attach_contact_to_dossier(session, dossier=dossier)  # its UO0, if any (issue 15 §2)
     return dossier
 
 

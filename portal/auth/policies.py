@@ -24,7 +24,10 @@ from portal.network.models import Operator, Site, StaffMember, StaffRole
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# Staff who belong to one operator and work on its data.
+# Staff who belong to one operator and work on its data (dossiers, livrables, indicators).
+# The chargé d'information (StaffRole.INFORMATION) belongs to an operator too, but is left
+# out on purpose: they record UO0 and handle waiting requests, whose pages name the role
+# (`staff_required`), and never see a dossier (`advisor.policies` rests on this set).
 OPERATOR_ROLES = frozenset({StaffRole.ADVISOR, StaffRole.MANAGER})
 
 

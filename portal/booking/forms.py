@@ -28,6 +28,7 @@ from portal.forms import PortalForm
 from portal.locator.forms import form_key
 from portal.network.models import Modality
 from portal.orientation.labels import MOTIFS
+from portal.reference import canonical_motif
 
 MODALITY_LABELS = {
     Modality.PRESENTIEL: _l("Sur place"),
@@ -155,6 +156,7 @@ class PersonForm(PortalForm):
         choices=[SelectChoice("", _l("— Je préfère ne pas le dire —"))]
         + [SelectChoice(value.value, label) for value, label in MOTIFS.items()],
         validators=[Optional()],
+        filters=[canonical_motif],  # a former value (an old link, a form left open) is its code
     )
     comment = TextAreaField(
         _l("Un mot pour le conseiller (facultatif)"), validators=[Optional(), Length(max=1000)]

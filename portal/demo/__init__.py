@@ -24,6 +24,11 @@ from portal.demo.workspace import add_demo_purchase_orders
 from portal.geo.gazetteer import Commune, Gazetteer, get_gazetteer
 from portal.network.models import OpeningHours, Operator, Site, SiteKind, StaffMember, StaffRole
 from portal.network.territory import LOTS, Lot
+from portal.reporting.indicators.population import (
+    DEMO_FILE,
+    load_population,
+    read_population_csv,
+)
 
 # Realistic network sizes (domain rules: 30 to 110+ sites in large regions, a few in small lots).
 SITES_PER_LOT = {
@@ -169,7 +174,14 @@ def _staff(operator: Operator, lot: Lot, sites: list[Site]) -> list[StaffMember]
             email=f"manager@{domain}",
             full_name=f"{first} {last}",
             role=StaffRole.MANAGER,
-        )
+        ),
+        # The call centre's chargé d'information: records UO0, handles waiting requests.
+        StaffMember(
+            operator=operator,
+            email=f"information@{domain}",
+            full_name=" ".join(_person(lot.number * 1000 + 500)),
+            role=StaffRole.INFORMATION,
+        ),
     ]
     serial = 0
     for index, site in enumerate(sites):
@@ -222,9 +234,12 @@ def load_demo(session: Session, *, force: bool = False, gazetteer: Gazetteer | N
     counts["dossiers"] = add_demo_dossiers(session, today_in_france())
     counts["referrals"] = add_demo_mediation(session, today_in_france())
     counts["waiting"] = add_demo_waiting_requests(session, today_in_france())
+    populations = read_population_csv(DEMO_FILE.read_text(encoding="utf-8"))
+    counts["populations"] = sum(load_population(session, populations))
     return (
         "demo data loaded: {operators} operators, {sites} sites, {staff} staff, "
         "{windows} availability windows, {orders} purchase orders, {providers} providers, "
         "{dossiers} dossiers, {referrals} referrals to the mediator, "
-        "{waiting} waiting requests".format(**counts)
+        "{waiting} waiting requests, {populations} regional populations (demonstration "
+        "figures)".format(**counts)
     )

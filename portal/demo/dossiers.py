@@ -2,7 +2,8 @@
 about ten people, in every state an advisor meets, relative to `today`: a dossier still to
 engage, a UO1 just engaged, a UO1 past 80 % of its delay, a UO1 over its deadline, UO2.1
 open or close to its end, a UO2.2 after a signed UO2.1, a UO2.2 closed on written request,
-and a re-engagement within three months of an abandon (indicator 6.8).
+and a re-engagement within three months of an abandon (indicator 6.8). Every dossier has an
+Annex 2 profile (`portal.demo.profiles`), complete but for the UO1 just engaged.
 
 Engagements, interactions and Annex 2 data go through the core (`engage_unit`: numbers
 and purchase orders); past closures are written directly, with the columns and date rules
@@ -29,6 +30,7 @@ from portal.advisor.units import (
 )
 from portal.booking.models import Beneficiary
 from portal.demo.names import FIRST_NAMES, LAST_NAMES
+from portal.demo.profiles import add_demo_profile
 from portal.network.models import Operator, StaffMember
 
 DEMO_LOTS = ("16", "01")
@@ -80,17 +82,24 @@ class _Advisor:
         self.session.add(person)
         return person
 
-    def dossier(self, days_ago: int, who: Beneficiary | None = None) -> Dossier:
+    def dossier(
+        self, days_ago: int, who: Beneficiary | None = None, *, profile: bool = True
+    ) -> Dossier:
+        """A dossier opened `days_ago`, its Annex 2 profile complete unless `profile` is
+        False (then it holds the status only: the print gate can be seen)."""
         self.dossiers += 1
         assert self.advisor.operator_id is not None
-        return open_dossier(
+        site = self.advisor.sites[0] if self.advisor.sites else None
+        dossier = open_dossier(
             self.session,
             beneficiary=who or self.person(),
             operator_id=self.advisor.operator_id,
             advisor=self.advisor,
             opened_on=self.today - timedelta(days=days_ago),
-            site_id=self.advisor.sites[0].id if self.advisor.sites else None,
+            site_id=site.id if site else None,
         )
+        add_demo_profile(self.session, dossier, site, self.serial + self.dossiers, complete=profile)
+        return dossier
 
     def engage(self, dossier: Dossier, kind: UnitKind, days_ago: int) -> Unit:
         on = self.today - timedelta(days=days_ago)
@@ -157,7 +166,8 @@ def _abandon(unit: Unit) -> None:
 def _caseload(a: _Advisor) -> None:
     today, shift = a.today, a.serial % 3
     a.dossier(0)  # first appointment held today: a unit to engage
-    a.engage(a.dossier(shift), UnitKind.UO1, shift)  # UO1 just engaged
+    # UO1 just engaged, its profile still to fill in (the dossier lists what is missing)
+    a.engage(a.dossier(shift, profile=False), UnitKind.UO1, shift)
     warned = _days_ago_at(UnitKind.UO1, today, 0.85)  # UO1 at 85 % of its delay
     a.engage(a.dossier(warned), UnitKind.UO1, warned)
     overdue = _days_ago_at(UnitKind.UO1, today, 1.03)  # over its deadline: abandon tonight

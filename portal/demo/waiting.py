@@ -24,7 +24,7 @@ from portal.network.models import Operator, Site
 from portal.reference import Motif
 
 # Working days since the request; the motive each gave.
-WAITING = ((0, Motif.FAIRE_LE_POINT), (5, Motif.RECONVERSION), (24, Motif.FORMATION))
+WAITING = ((0, Motif.FAIRE_LE_POINT), (5, Motif.CHANGER_METIER), (24, Motif.SE_FORMER))
 
 
 def add_demo_waiting_requests(session: Session, today: date) -> int:

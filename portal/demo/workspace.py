@@ -12,7 +12,13 @@ from portal.advisor.models import PurchaseOrder, UnitKind
 from portal.network.models import Operator
 
 # Roughly a year of a mid-sized lot (domain-rules "Volumes": ~8,700 entries a lot).
-DEMO_QUANTITIES = {UnitKind.UO1: 9000, UnitKind.UO21: 4000, UnitKind.UO22: 800}
+# UO0: every contact that goes on to a request is billed (issue 15 §2).
+DEMO_QUANTITIES = {
+    UnitKind.UO0: 12000,
+    UnitKind.UO1: 9000,
+    UnitKind.UO21: 4000,
+    UnitKind.UO22: 800,
+}
 
 
 def add_demo_purchase_orders(session: Session, today: date) -> int:

@@ -87,7 +87,7 @@ def freeze_for_signature(
         raise SigningError(SigningErrorCode.STALE_DRAFT)
     missing = missing_for_printing(livrable)
     if missing:
-        raise SigningError(SigningErrorCode.INCOMPLETE, missing.unit_fields + missing.livrable)
+        raise SigningError(SigningErrorCode.INCOMPLETE, missing.keys)
     number = max((v.number for v in livrable.versions), default=0) + 1
     content = copy.deepcopy(livrable.content)
     sha256 = content_hash(unit.number, LivrableKind(livrable.kind), number, content)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal.advisor import reference_data as ref
 from portal.advisor.models import Unit
+from portal.advisor.profile_rules import missing_fields as profile_rules_missing
 from portal.advisor.reference import items
 from portal.advisor.rules import Stage
 from portal.advisor.unit_work import missing_fields
@@ -63,6 +64,9 @@ class SigningError(Exception):
         self.missing = missing
 
 
+# The keys of the profile's fields in `SigningError.missing` and `Missing.profile`.
+PROFILE_PREFIX = "profile:"
+
 # The default size limit of a scan; the application's is the SCAN_MAX_BYTES setting.
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
@@ -73,18 +77,32 @@ class Missing:
 
     unit_fields: tuple[str, ...]  # Annex 2 fields (`FIELD_RULES` names)
     livrable: tuple[str, ...]  # section keys, "decision", "steps", "service:<code>"…
+    # The person's Annex 2 profile (issue 15 §1), "profile:<field>" (`profile_rules` names).
+    profile: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.unit_fields or self.livrable)
+        return bool(self.unit_fields or self.livrable or self.profile)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.unit_fields + self.profile + self.livrable
 
 
 # --- Rules ------------------------------------------------------------------------------------
 
 
 def missing_for_printing(livrable: Livrable) -> Missing:
+    """The unit's Annex 2 data due at closure, the profile fields due from its unit (Annex 2
+    §1: the gate of issue 15 sits at printing), and the livrable's own parts."""
+    unit = livrable.unit
+    dossier = unit.dossier
+    profile = profile_rules_missing(
+        dossier.profile, unit.kind, has_structure=dossier.site_id is not None
+    )
     return Missing(
-        unit_fields=missing_fields(livrable.unit, Stage.CLOSURE),
+        unit_fields=missing_fields(unit, Stage.CLOSURE),
         livrable=tuple(missing_for_signature(livrable.kind, livrable.content)),
+        profile=tuple(f"{PROFILE_PREFIX}{name}" for name in profile),
     )
 
 

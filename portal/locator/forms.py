@@ -13,6 +13,7 @@ from portal.forms import PortalForm, yes_no
 from portal.locator.places import PlaceErrorCode
 from portal.orientation.labels import MOTIFS, SITUATIONS
 from portal.orientation.rules import MAX_AGE, MIN_AGE
+from portal.reference import canonical_motif
 
 FORM_KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -94,6 +95,7 @@ class OrientationForm(PortalForm):
         choices=[SelectChoice("", _l("— Je préfère ne pas le dire —"))]
         + [SelectChoice(value.value, label) for value, label in MOTIFS.items()],
         validators=[Optional()],
+        filters=[canonical_motif],  # a former value (an old link, a form left open) is its code
     )
     key = HiddenField(filters=[form_key])
 

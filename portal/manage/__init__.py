@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         privacy_views,
         queue_views,
         staff_booking_views,
+        uo0_views,
     )
 
     app.register_blueprint(bp)

@@ -9,16 +9,19 @@ from portal.network.models import StaffRole
 ADVISOR = (StaffRole.ADVISOR,)
 MANAGER = (StaffRole.MANAGER,)
 OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
+# The chargé d'information: UO0 and the waiting requests of their operator, nothing more.
+INFORMATION = (StaffRole.INFORMATION,)
 MEDIATOR = (StaffRole.MEDIATOR,)
 # The mediator and France compétences: every lot, aggregated figures only.
 NATIONAL = (StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
 
 STAFF_NAV = (
-    ("manage.home", _l("Accueil"), (*OPERATOR_STAFF, *NATIONAL)),
+    ("manage.home", _l("Accueil"), (*OPERATOR_STAFF, *INFORMATION, *NATIONAL)),
+    ("manage.uo0_new", _l("Enregistrer un contact (UO0)"), (*INFORMATION, *ADVISOR)),
     ("advisor.home", _l("Mes dossiers"), ADVISOR),
     ("agenda.week", _l("Agenda"), OPERATOR_STAFF),
     ("agenda.feed_page", _l("Agenda dans mon calendrier"), ADVISOR),
-    ("manage.waiting", _l("Demandes en attente"), OPERATOR_STAFF),
+    ("manage.waiting", _l("Demandes en attente"), (*OPERATOR_STAFF, *INFORMATION)),
     ("mediation_staff.queue", _l("Réclamations"), OPERATOR_STAFF),
     ("manage.sites", _l("Sites et horaires"), MANAGER),
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),

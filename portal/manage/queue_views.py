@@ -19,7 +19,8 @@ from portal.manage import bp
 from portal.network.models import Operator, StaffRole
 from portal.orientation.labels import MOTIFS
 
-OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER)
+# The chargé d'information takes the calls: they call back and book like advisors (issue 15).
+OPERATOR_STAFF = (StaffRole.ADVISOR, StaffRole.MANAGER, StaffRole.INFORMATION)
 
 
 @bp.get("/demandes-en-attente")
@@ -68,7 +69,7 @@ def call_back(request_id: int) -> Response:
 
 
 @bp.get("/mes-rendez-vous")
-@staff_required(*OPERATOR_STAFF)
+@staff_required(StaffRole.ADVISOR, StaffRole.MANAGER)
 def my_appointments() -> Response:
     """The old week list: the agenda replaced it (issue 14); old links keep their query."""
     query = request.query_string.decode()

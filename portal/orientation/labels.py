@@ -8,7 +8,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from portal.orientation.rules import Reason, Route, Situation
-from portal.reference import Motif
+from portal.reference import Motif, motif_from
 
 SITUATIONS: dict[Situation, LazyString] = {
     Situation.SALARIE_PRIVE: _l("Salarié(e) d'une entreprise ou d'une association"),
@@ -26,15 +26,26 @@ SITUATIONS: dict[Situation, LazyString] = {
     Situation.RETRAITE_EN_EMPLOI: _l("Retraité(e) qui travaille"),
 }
 
+# The motives in the person's own words, for the front door, the booking form and what staff
+# read of a request. Their codes are those of the Annex 2 lists, where the reference labels
+# (`reference_item`, advisors' words, the export's) live: the same meaning, said to the person.
 MOTIFS: dict[Motif, LazyString] = {
     Motif.FAIRE_LE_POINT: _l("Faire le point sur ma situation professionnelle"),
     Motif.COMPETENCES: _l("Faire reconnaître ou développer mes compétences"),
     Motif.PROJET: _l("Construire ou préciser un projet professionnel"),
-    Motif.RECONVERSION: _l("Changer de métier ou de secteur"),
-    Motif.CREATION_ENTREPRISE: _l("Créer ou reprendre une entreprise"),
-    Motif.FORMATION: _l("Me former, financer une formation"),
+    Motif.CHANGER_METIER: _l("Changer de métier ou de secteur"),
+    Motif.CREER_ENTREPRISE: _l("Créer ou reprendre une entreprise"),
+    Motif.SE_FORMER: _l("Me former, financer une formation"),
     Motif.DEMISSION_RECONVERSION: _l("Démissionner pour un projet de reconversion"),
 }
+
+
+def motif_label(value: object) -> str:
+    """The person's words for a stored or given motive (a former value too); the value
+    itself when it names none."""
+    found = motif_from(value)
+    return str(MOTIFS[found]) if found is not None else str(value or "")
+
 
 REASONS: dict[Reason, LazyString] = {
     Reason.ALREADY_FOLLOWED: _l(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -20,7 +20,7 @@ from portal.orientation.rules import Answers, Orientation, Reason, Route, Situat
 from portal.orientation.services import record_contact
 from portal.public.answer import as_told, uncovered_territory
 from portal.public.sealed import SESSION_KEY, save_answer, saved_answer
-from portal.reference import Motif
+from portal.reference import Motif, motif_from
 
 bp = Blueprint("public", __name__)
 
@@ -31,6 +31,8 @@ __all__ = ["SESSION_KEY", "bp"]
 def home() -> str:
     form = OrientationForm()
     form.key.data = uuid.uuid4().hex
+    given = motif_from(request.args.get("motif"))  # a partner's link may name the motive
+    form.motif.data = given.value if given else None
     return render_template("public/home.html", form=form)
 
 
@@ -69,6 +71,7 @@ def submit() -> Response | tuple[str, int]:
     # a disability, and URLs end up in logs and browser history. It is sealed (encrypted),
     # as the session cookie itself is only signed.
     answer = {
+        "contact": form.key.data,  # the UO0 to number if the person goes on (issue 15 §2)
         "route": orientation.route.value,
         "alternatives": [r.value for r in orientation.alternatives],
         "reasons": [r.value for r in orientation.reasons],
@@ -109,7 +112,7 @@ def result() -> Response | str:
         orientation=as_told(orientation, uncovered),
         uncovered=uncovered,
         location=location,
-        motif=saved.get("motif") or "",
+        motif=getattr(motif_from(saved.get("motif")), "value", ""),
     )
 
 

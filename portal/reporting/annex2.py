@@ -1,17 +1,17 @@
 """The daily Annex 2 export: which dossiers changed on a day, and their rows, streamed.
 
 A dossier « changed » on a day (Europe/Paris) when one of these moments or dates falls in it:
-the dossier opened (`dossier.created_at`); a unit was recorded, engaged or closed
-(`unit.created_at`, `consent_recorded_at`, `engaged_on`, `closed_on`); an interaction was
-recorded (`interaction.created_at`); a complaint of the dossier was recorded, acknowledged,
-answered or closed; the mediator asked access to it (`referral.access_requested_at`); a
-livrable version was frozen, signed or sealed. Editing a unit's Annex 2 fields leaves no
-trace in the database yet (no `updated_at` on `unit`): such an edit is exported with the
-dossier's next dated change.
+the dossier opened (`dossier.created_at`); its Annex 2 profile was saved
+(`dossier_profile.updated_at`); a unit was recorded, engaged or closed
+(`unit.created_at`, `engaged_on`, `closed_on`); a unit's Annex 2 fields were changed or its
+closure recorded (`unit.data_updated_at`); an interaction was recorded
+(`interaction.created_at`); a complaint of the dossier was recorded, acknowledged, answered or
+closed; the mediator asked access to it (`referral.access_requested_at`); a livrable version
+was frozen, signed or sealed. The moments of the big tables are indexed (migration 0023).
 
 A past day's file is reproducible: interactions, complaints, answers, access requests, units
 and closures recorded after the day are left out of its rows; only an edit of a unit's fields
-(which keeps no history) would show through.
+or of the profile (which keep no history) would show through.
 
 One SQL statement gives every row, read through a server-side cursor (`yield_per`): memory
 stays flat whatever the number of dossiers. PostgreSQL only (ordered `array_agg`, time zones):
@@ -29,7 +29,8 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from portal.clock import PARIS
-from portal.reporting.annex2_columns import COLUMNS, NO, SEPARATOR, YES
+from portal.reporting import annex2_uo0
+from portal.reporting.annex2_columns import COLUMNS, NO, PROFILE_COLUMNS, SEPARATOR, YES
 
 BATCH = 2000  # rows fetched per round trip of the server-side cursor
 # Our error codes; the CLI and the API put them into words.
@@ -38,8 +39,9 @@ NOT_POSTGRESQL = "not_postgresql"
 # (table, join to reach the dossier, dossier id expression, moment column or None, date column)
 _MOMENTS = (
     ("dossier d", "", "d.id", "d.created_at"),
-    ("unit u", "", "u.dossier_id", "u.created_at"),
-    ("unit u", "", "u.dossier_id", "u.consent_recorded_at"),
+    ("dossier_profile p", "", "p.dossier_id", "p.updated_at"),
+    ("unit u", "", "u.dossier_id", "u.created_at"),  # its consent: recorded in the same row
+    ("unit u", "", "u.dossier_id", "u.data_updated_at"),
     ("interaction i", "JOIN unit u ON u.id = i.unit_id", "u.dossier_id", "i.created_at"),
     ("complaint c", "", "c.dossier_id", "c.recorded_at"),
     ("complaint c", "", "c.dossier_id", "c.acknowledged_at"),
@@ -110,6 +112,11 @@ CHANGED
 SELECT o.code AS operator_code, u.number, ds.last_at, ds.last_day, u.purchase_order_ref,
   b.id AS beneficiary_id, b.last_name, b.first_name, b.birth_date, s.name AS site_name,
   b.email, b.phone, u.kind, u.engaged_on,
+  p.sexe, p.adresse_numero, p.adresse_type_voie, p.adresse_nom_voie, p.adresse_commune,
+  p.adresse_code_postal, p.entreprise_departement, p.entreprise_code_postal,
+  p.entreprise_commune, p.handicap, p.niveau_formation, p.secteur_activite,
+  p.taille_entreprise, p.categorie_sociale, p.libelle_secteur, p.libelle_profession,
+  p.statut, p.entree_entreprise,
   CASE WHEN u.closed_on <= :last_day THEN u.closed_on END AS closed_on,
   u.origine, u.motif, u.motif_detaille,
   CASE WHEN u.closed_on <= :last_day THEN u.motif_cloture END AS motif_cloture,
@@ -132,15 +139,22 @@ SELECT o.code AS operator_code, u.number, ds.last_at, ds.last_day, u.purchase_or
   (SELECT max(v.number) FROM livrable l JOIN livrable_version v ON v.livrable_id = l.id
      WHERE l.unit_id = u.id AND l.status = 'signed' AND v.voided_at IS NULL
        AND u.closed_on BETWEEN :first_day AND :last_day) AS deposited_version
+  UO0_SELECT
 FROM dossiers ds
 JOIN dossier d ON d.id = ds.dossier_id
 JOIN operator o ON o.id = d.operator_id
 JOIN beneficiary b ON b.id = d.beneficiary_id
 LEFT JOIN site s ON s.id = d.site_id
-JOIN unit u ON u.dossier_id = d.id AND u.created_at < :end
+LEFT JOIN dossier_profile p ON p.dossier_id = d.id
+LEFT JOIN unit u ON u.dossier_id = d.id AND u.created_at < :end
+UO0_JOIN
 ORDER BY o.code, d.id, u.engaged_on, u.id
 """
-ROWS_SQL = _ROWS_TEMPLATE.replace("CHANGED", _changed_sql())
+ROWS_SQL = (
+    _ROWS_TEMPLATE.replace("CHANGED", _changed_sql())
+    .replace("UO0_SELECT", annex2_uo0.SELECT)
+    .replace("UO0_JOIN", annex2_uo0.JOIN)
+)
 
 _UO = {"00": "UO0", "01": "UO1", "21": "UO2.1", "22": "UO2.2"}
 
@@ -189,12 +203,22 @@ def stream_rows(
         "operators": list(operator_ids),
     }
     result = session.execute(statement, params, execution_options={"yield_per": BATCH})
+    dossier_id = None
     for row in result.mappings():
-        yield build_row(row, period)
+        if row["dossier_id"] != dossier_id:  # a dossier's first row: its UO0 first, if any
+            dossier_id = row["dossier_id"]
+            if row["uo0_number"] is not None:
+                yield annex2_uo0.uo0_row(row, period, build_row)
+        if row["kind"] is not None:  # a dossier with no unit yet has only its UO0 row
+            yield build_row(row, period)
 
 
 def _day(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
+
+
+def _month(value: date | None) -> str:
+    return f"{value:%Y-%m}" if value is not None else ""
 
 
 def _moment_day(value: datetime | None) -> str:
@@ -230,6 +254,8 @@ def build_row(row: Any, period: Period) -> dict[str, str]:
         "prenom": row["first_name"],
         "date_naissance": _day(row["birth_date"]),
         "structure": row["site_name"] or "",
+        **{column: row[source] or "" for column, source in PROFILE_COLUMNS.items()},
+        "entree_entreprise": _month(row["entree_entreprise"]),
         "email": row["email"],
         "telephone": row["phone"],
         "uo": _UO[row["kind"]],

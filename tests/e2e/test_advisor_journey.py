@@ -97,6 +97,25 @@ def test_an_advisor_runs_a_uo1_to_its_signed_closure_and_the_person_answers(
     expect(page.get_by_text(re.compile(r"16 \d\d \d\d 01 \d{6}")).first).to_be_visible()
     assert_accessible(page)
 
+    # The person's Annex 2 profile, due from the UO1: printing waits for it (issue 15 §1).
+    page.get_by_role("link", name="Renseigner le profil").click()
+    expect(page.get_by_role("heading", name=re.compile("Profil Annexe 2"), level=1)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Femme").check()
+    page.get_by_label("Niveau de formation").select_option("niveau_6")
+    page.get_by_label("Statut au regard de l'emploi").select_option("cdi")
+    page.get_by_label("Structure de rattachement").select_option(index=1)
+    page.get_by_label("Nom de la voie").fill("des Écoles")
+    page.get_by_label("Commune de résidence", exact=True).fill("35000")
+    page.get_by_label("Catégorie sociale").select_option("4")
+    page.get_by_label("Profession (libellé)").fill("Comptable")
+    page.get_by_label("Secteur d'activité de l'entreprise (section NAF)").select_option("M")
+    page.get_by_label("Secteur (libellé)").fill("Expertise comptable")
+    page.get_by_label("Taille de l'entreprise").select_option("10_49")
+    page.get_by_label("Entrée dans l'entreprise (mois)").fill("2014-09")
+    page.get_by_role("button", name="Enregistrer le profil").click()
+    expect(page.get_by_text("Le profil est complet pour les unités du dossier.")).to_be_visible()
+
     # The État des lieux partagé, written with the person.
     page.get_by_role("link", name=re.compile("État des lieux partagé")).first.click()
     expect(page.get_by_role("heading", name=re.compile("État des lieux partagé"))).to_be_visible()

@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import ClosureKind, Interaction, Unit, UnitKind, UnitStatus
+from portal.advisor.profile_models import DossierProfile
 from portal.mediation.models import (
     Channel,
     Complaint,
@@ -146,6 +147,25 @@ def person_columns(unit: Unit) -> dict[str, str]:
         "structure": unit.dossier.site.name if unit.dossier.site else "",
         "email": who.email,
         "telephone": "+33612345678",
+        # The Annex 2 profile of ws.PROFILE (issue 15 §1).
+        "sexe": "F",
+        "adresse_numero_voie": "12",
+        "adresse_type_voie": "RUE",
+        "adresse_nom_voie": "de la Soif",
+        "adresse_commune": "Rennes",
+        "adresse_code_postal": "35000",
+        "entreprise_departement": "35",
+        "entreprise_code_postal": "35170",
+        "entreprise_commune": "Bruz",
+        "handicap": "non",
+        "niveau_formation": "niveau_4",
+        "secteur_activite": "H",
+        "taille_entreprise": "50_249",
+        "categorie_sociale": "6",
+        "libelle_secteur": "Logistique",
+        "libelle_profession": "Préparatrice de commandes",
+        "statut": "cdi",
+        "entree_entreprise": "2013-09",
     }
 
 
@@ -251,6 +271,39 @@ def test_columns_not_captured_yet_stay_empty(session: Session, dataset: dict[str
     found = rows_of(session, "11", "16")
     assert {column for r in found for column in NOT_CAPTURED if r[column]} == set()
     assert list(found[0]) == list(COLUMNS)
+
+
+def test_a_profile_saved_that_day_sends_its_dossier_with_the_profile(
+    session: Session, clock: FrozenClock
+) -> None:
+    ws.ensure_orders(session, "16", (2025,))
+    advisor = ws.staff(session, "16")
+    clock.set(paris(5, 9))
+    unit = ws.engaged(
+        session, advisor, engaged_on=date(2025, 3, 5), today=date(2025, 3, 5), profile=False
+    )
+    assert rows_of(session, "16") == []  # nothing changed on the 12th yet
+    clock.set(paris(12, 15, 30))
+    session.add(
+        DossierProfile(
+            dossier_id=unit.dossier_id,
+            sexe="M",
+            statut="interim",
+            entreprise_departement="00",  # an employer abroad (Annex 2)
+            entreprise_commune="Genève",
+            entree_entreprise=date(2024, 11, 1),
+        )
+    )
+    session.flush()
+    [found] = rows_of(session, "16")
+    assert found["numero_dossier"] == unit.number
+    assert (found["date"], found["heure"]) == ("2025-03-12", "15:30:00")
+    assert found["sexe"] == "M"
+    assert found["statut"] == "interim"
+    assert found["entreprise_departement"] == "00"
+    assert found["entreprise_commune"] == "Genève"
+    assert found["entree_entreprise"] == "2024-11"
+    assert found["adresse_commune"] == found["niveau_formation"] == ""
 
 
 def test_csv_is_semicolon_separated_utf8_with_a_header(

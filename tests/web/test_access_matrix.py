@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from io import BytesIO
@@ -59,11 +60,20 @@ from portal.mediation.models import (
     ReferredBy,
 )
 from portal.network.models import Site, SiteClosure, StaffMember, StaffRole
+from portal.orientation.rules import Route, Situation
+from portal.orientation.uo0 import record_staff_contact
+from portal.reference import ContactMode
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
 from tests.mediation_data import letter
 
-ROLES = (StaffRole.ADVISOR, StaffRole.MANAGER, StaffRole.MEDIATOR, StaffRole.FRANCE_COMPETENCES)
+ROLES = (
+    StaffRole.ADVISOR,
+    StaffRole.INFORMATION,
+    StaffRole.MANAGER,
+    StaffRole.MEDIATOR,
+    StaffRole.FRANCE_COMPETENCES,
+)
 # Pages every signed-in member may reach whatever the operator, and the sign-in itself.
 OPEN_ENDPOINTS = {
     "auth.login",
@@ -220,6 +230,17 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
         )
         complaint.dossier_id = unit.dossier_id
         session.add(referral)
+        # A UO0 taken by phone by operator 10's advisor (issue 15 §2).
+        contact = record_staff_contact(
+            session,
+            key=uuid.uuid4().hex,
+            staff=advisor,
+            on=today,
+            contact_mode=ContactMode.TELEPHONE,
+            situation=Situation.SALARIE_PRIVE,
+            route=Route.OPERATEUR_REGIONAL,
+            motif=None,
+        )
         session.flush()
         ids = {
             "advisor_id": advisor.id,
@@ -245,6 +266,7 @@ def foreign_objects(app: Flask, owners: dict[StaffRole, str]) -> dict[str, int]:
             "attachment_id": complaint_scan.id,
             "referral_id": referral.id,
             "session_id": follow_up.id,
+            "contact_id": contact.id,
         }
         session.commit()
     return ids

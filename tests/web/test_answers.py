@@ -214,13 +214,13 @@ def test_an_evening_filter_where_a_site_opens_in_the_evening_says_nothing(
 
 def test_the_motive_given_at_the_front_door_is_not_asked_again(client: FlaskClient) -> None:
     client.post(
-        "/", data={**ANSWERS, "home": "Rennes", "motif": "reconversion", "key": uuid.uuid4().hex}
+        "/", data={**ANSWERS, "home": "Rennes", "motif": "changer_metier", "key": uuid.uuid4().hex}
     )
     html = client.get(f"/rendez-vous?commune={RENNES}").get_data(as_text=True)
     slot = re.search(r'href="(/rendez-vous/creneau/[^"]+)"', html)
     assert slot
     form = client.get(slot[1].replace("&amp;", "&")).get_data(as_text=True)
-    assert 'name="motif" value="reconversion"' in form
+    assert 'name="motif" value="changer_metier"' in form
     assert '<select id="motif"' not in form
     assert "Changer de métier ou de secteur" in text_of(form.encode())
     client.get("/langue/en")

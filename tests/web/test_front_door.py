@@ -74,7 +74,7 @@ def test_the_contact_keeps_no_personal_data(app: Flask, client: FlaskClient) -> 
         "home": "Lyon",
         "rqth": "1",
         "age": "52",
-        "motif": "reconversion",
+        "motif": "changer_metier",
         "key": key,
     }
     client.post("/", data=data)
@@ -85,7 +85,7 @@ def test_the_contact_keeps_no_personal_data(app: Flask, client: FlaskClient) -> 
             select(OrientationContact).where(OrientationContact.key == key)
         ).one()
         assert contact.route == "cap_emploi"
-        assert contact.motif == "reconversion"
+        assert contact.motif == "changer_metier"
         assert contact.contact_mode == "web"
         assert contact.lot_number == 2
         stored = " ".join(str(getattr(contact, c.key)) for c in OrientationContact.__table__.c)

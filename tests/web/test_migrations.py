@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Connection, MetaData, Table, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from portal.cli import alembic_config
@@ -81,6 +82,25 @@ def tables(app: Flask) -> set[str]:
         return set(inspect(db.engine).get_table_names())
 
 
+def reference_items(app: Flask) -> int:
+    with app.app_context():
+        from portal.extensions import db
+
+        with db.engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM reference_item").scalar_one())
+
+
+def steps_to_last_schema_change(cfg: Config) -> int:
+    """How many steps down undo the last migration that changes the schema: a data migration
+    (`DATA_ONLY = True` in its module) changes rows, which the models cannot tell."""
+    steps = 0
+    for script in ScriptDirectory.from_config(cfg).walk_revisions():
+        steps += 1
+        if not getattr(script.module, "DATA_ONLY", False):
+            break
+    return steps
+
+
 def test_upgrade_head_on_an_empty_database_matches_the_models(
     migrating: tuple[Flask, Config],
 ) -> None:
@@ -96,17 +116,89 @@ def test_the_last_migration_steps_down_and_back_up(migrating: tuple[Flask, Confi
     command.upgrade(cfg, "head")
     head = ScriptDirectory.from_config(cfg).get_current_head()
     before = tables(app)
+    items_before = reference_items(app)
 
-    command.downgrade(cfg, "-1")
+    command.downgrade(cfg, f"-{steps_to_last_schema_change(cfg)}")
     # Stepping down really undoes something that the models still describe.
     assert differences(app) != []
 
     command.upgrade(cfg, "head")
     assert differences(app) == []
     assert tables(app) == before
+    assert reference_items(app) == items_before
     with app.app_context():
         from portal.extensions import db
 
         with db.engine.connect() as conn:
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert version == head
+
+
+def _insert(conn: Connection, name: str, **values: object) -> int:
+    """A row with the given values, and any other NOT NULL column filled with a plain value."""
+    table = Table(name, MetaData(), autoload_with=conn)
+    for column in table.columns:
+        if column.name in values or column.nullable or column.primary_key:
+            continue
+        python_type = column.type.python_type
+        plain: dict[type, object] = {str: "x", int: 1, bool: False, date: date(2026, 11, 2)}
+        values[column.name] = plain.get(python_type, datetime(2026, 11, 2, tzinfo=UTC))
+    return int(conn.execute(table.insert().values(**values)).inserted_primary_key[0])
+
+
+def test_the_motive_codes_step_renames_the_stored_motives_and_back(
+    migrating: tuple[Flask, Config],
+) -> None:
+    """Issue 15 §1: the motives stored before the public list became reference codes."""
+    app, cfg = migrating
+    step = next(
+        script
+        for script in ScriptDirectory.from_config(cfg).walk_revisions()
+        if script.path.endswith("_motif_codes.py")
+    )
+    before = str(step.down_revision)
+    command.upgrade(cfg, before)
+    former = ["reconversion", "creation_entreprise", "formation", "projet", None]
+    with app.app_context():
+        from portal.extensions import db
+
+        with db.engine.begin() as conn:
+            operator = _insert(conn, "operator", code="AB")
+            person = _insert(conn, "beneficiary")
+            for n, motif in enumerate(former):
+                _insert(conn, "orientation_contact", key=f"k{n}", motif=motif)
+                _insert(
+                    conn,
+                    "appointment_request",
+                    idempotency_key=f"r{n}",
+                    motif=motif,
+                    operator_id=operator,
+                    competent_operator_id=operator,
+                    beneficiary_id=person,
+                )
+
+    def stored() -> list[list[str | None]]:
+        with app.app_context(), db.engine.connect() as conn:
+            return [
+                list(conn.scalars(text(f"SELECT motif FROM {table} ORDER BY id")))
+                for table in ("orientation_contact", "appointment_request")
+            ]
+
+    command.upgrade(cfg, step.revision)
+    renamed = ["changer_metier", "creer_entreprise", "se_former", "projet", None]
+    assert stored() == [renamed, renamed]
+    command.downgrade(cfg, before)
+    assert stored() == [former, former]
+
+
+def test_a_new_installation_has_no_population_figure(migrating: tuple[Flask, Config]) -> None:
+    """The recourse rates (2.1–2.4) say their population is missing until INSEE's figures are
+    loaded: no migration loads made-up ones (the demo seed does, marked « démonstration »)."""
+    app, cfg = migrating
+    command.upgrade(cfg, "head")
+    with app.app_context():
+        from portal.extensions import db
+
+        with db.engine.connect() as conn:
+            count = conn.exec_driver_sql("SELECT count(*) FROM population_region").scalar_one()
+    assert count == 0

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         dossier,
         home,
         orders,
+        profile,
         session_link,
         session_panel,
         sessions,

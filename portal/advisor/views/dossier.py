@@ -53,8 +53,8 @@ def engage(dossier_id: int) -> Response:
     advisors = queries.active_advisors(db.session, dossier.operator_id)
     form = EngageForm()
     # Every kind is accepted here, so that a refused one gets the core's reason, not
-    # « not a valid choice »; the page then offers the allowed ones again.
-    form.set_choices(tables, tuple(UnitKind), advisors)
+    # « not a valid choice »; the page then offers the allowed ones again. UO0 is never a unit.
+    form.set_choices(tables, tuple(k for k in UnitKind if k != UnitKind.UO0), advisors)
     if form.validate() and _first_appointment_fits(form, dossier):
         try:
             unit = _engage(form, dossier, staff, advisors)

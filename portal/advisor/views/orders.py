@@ -32,6 +32,7 @@ from portal.clock import today_in_france
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.network.models import StaffRole
+from portal.orientation.uo0 import numbered_without_order
 
 PAGE = "advisor/orders.html"
 
@@ -145,4 +146,5 @@ def _context(form: OrderForm) -> dict[str, object]:
         "years": order_lines(db.session, operator),
         "low_percent": int(LOW_SHARE * 100),
         "example": order_reference(2020, operator.lot_number, UnitKind.UO21, 2, 256),
+        "uo0_without_order": numbered_without_order(db.session, operator_id=operator.id),
     }

@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal.advisor import queries
+from portal.advisor.booking_motive import entry_motives
 from portal.advisor.forms import (
     EngageForm,
     InteractionForm,
@@ -111,11 +112,14 @@ def engage_form(
     dossier: Dossier, staff: StaffMember, tables: ReferenceTables, advisors: list[StaffMember]
 ) -> EngageForm:
     """The engagement form as first shown: today, the signed-in advisor as référent, and the
-    entry data of the previous unit (the same person, the same request) to correct if need be."""
+    entry data of the previous unit (the same person, the same request) to correct if need be;
+    for the first unit, the motive the person gave when booking."""
     today = today_in_france()
     kinds = engageable_kinds(dossier)
     last = dossier.last_unit
     appointment = linkable_first_appointment(dossier)
+    given = dossier.request.motif if dossier.request else None
+    motif, detail = (last.motif, last.motif_detaille) if last else entry_motives(tables, given)
     form = EngageForm(
         formdata=None,
         kind=kinds[0].value if len(kinds) == 1 else None,
@@ -123,8 +127,8 @@ def engage_form(
         consent_given_on=today,
         referent=staff.id,
         origine=last.origine if last else None,
-        motif=last.motif if last else None,
-        motif_detaille=last.motif_detaille if last else None,
+        motif=motif,
+        motif_detaille=detail,
         link_first_appointment=appointment is not None and appointment_day(appointment) == today,
     )
     form.set_choices(tables, kinds, advisors)

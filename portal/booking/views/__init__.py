@@ -11,9 +11,9 @@ from portal.booking.slots import operator_timezone
 from portal.booking.views.messages import territory_name
 from portal.i18n import format_time_short, long_date
 from portal.network.models import Operator
-from portal.orientation.labels import MOTIFS
+from portal.orientation.labels import MOTIFS, motif_label
 from portal.public.sealed import saved_answer
-from portal.reference import Motif
+from portal.reference import motif_from
 from portal.urls import public_base_url
 
 bp = Blueprint("booking", __name__)
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_moment"] = long_moment
     app.jinja_env.filters["territory_name"] = territory_name
     app.jinja_env.globals["front_door_motif"] = front_door_motif
+    app.jinja_env.filters["motif_label"] = motif_label
     # The e-mails' own links to the portal: never the Host of the request (portal.urls).
     app.jinja_env.globals["public_base_url"] = public_base_url
 
@@ -45,7 +46,7 @@ def long_moment(value: datetime) -> str:
 def front_door_motif() -> tuple[str, str] | None:
     """The motive the person gave at the front door (kept in their sealed session answer) and
     its words, so that the booking form does not ask it again; None when they gave none."""
-    given = saved_answer().get("motif")
-    if given not in {m.value for m in Motif}:
+    given = motif_from(saved_answer().get("motif"))  # an answer sealed before 0022 too
+    if given is None:
         return None
-    return given, str(MOTIFS[Motif(given)])
+    return given.value, str(MOTIFS[given])

@@ -28,10 +28,13 @@ from portal.booking.views.context import (
 )
 from portal.booking.views.keys import bound_key, issue_key
 from portal.booking.views.messages import BOOKING_ERRORS
+from portal.clock import today_in_france
 from portal.csrf import refill_on_lost_token
 from portal.extensions import db
 from portal.network.models import Modality
-from portal.reference import Motif
+from portal.orientation.uo0_front_door import link_front_door_contact
+from portal.public.sealed import saved_answer
+from portal.reference import Motif, motif_from
 from portal.routing import bounded_id
 from portal.urls import public_url
 
@@ -75,6 +78,7 @@ def slot(slot_id: int) -> Response | str:
     wanted = request.args.get("modalite")
     if wanted in {c.value for c in form.modality.choices}:
         form.modality.data = wanted
+    _motif_from_link(form)
     return no_store(
         render_template("booking/book.html", form=form, slot=chosen, where=where, alternatives=())
     )
@@ -115,6 +119,7 @@ def book() -> Response | tuple[str, int]:
         form.slot.errors = [str(BOOKING_ERRORS[error.code])]
         status = 409 if error.code in RETRYABLE else 422
         return _form_again(form, where, chosen, status, alternatives=error.code in RETRYABLE)
+    _link_front_door_contact(booked)
     return _confirmed(booked, _("Votre rendez-vous est réservé."))
 
 
@@ -124,6 +129,7 @@ def waiting_form() -> Response:
     form = WaitingForm()
     form.key.data = issue_key()
     _modality_choices(form, None)
+    _motif_from_link(form)
     return no_store(render_template("booking/waiting.html", form=form, where=where))
 
 
@@ -149,7 +155,16 @@ def waiting() -> Response | tuple[str, int]:
         now=now_utc(),
         call_back_working_days=current_app.config["WAITING_CALL_BACK_WORKING_DAYS"],
     )
+    _link_front_door_contact(booked)
     return _confirmed(booked, _("Votre demande est enregistrée."))
+
+
+def _link_front_door_contact(booked: Booked) -> None:
+    """The front door's UO0 of this person becomes theirs (numbered, billed; issue 15 §2)."""
+    if not booked.replayed:
+        link_front_door_contact(
+            db.session, answer=saved_answer(), request=booked.request, on=today_in_france()
+        )
 
 
 def _confirmed(booked: Booked, message: str) -> Response:
@@ -210,3 +225,10 @@ def _person(form: PersonForm) -> Person:
 
 def _motif(form: PersonForm) -> Motif | None:
     return Motif(form.motif.data) if form.motif.data else None
+
+
+def _motif_from_link(form: PersonForm) -> None:
+    """`?motif=` of a link (an e-mail, a partner's page, a bookmark; a former value too)."""
+    given = motif_from(request.args.get("motif"))
+    if given is not None:
+        form.motif.data = given.value

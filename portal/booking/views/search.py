@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.htmx import render
 from portal.network.hours import EXTENDED_WINDOWS, ExtendedWindow
 from portal.network.models import Modality
+from portal.reference import motif_from
 from portal.routing import bounded_id
 
 
@@ -30,8 +31,14 @@ def search() -> Response | str | tuple[str, int]:
         page="booking/search.html",
         endpoint="booking.search",
         slot_endpoint="booking.slot",
-        slot_values={"commune": where.commune_insee},
+        slot_values={"commune": where.commune_insee, **_motif_value()},
     )
+
+
+def _motif_value() -> dict[str, str]:
+    """A link's `?motif=` (its code, a former value translated) carried on to the slot."""
+    given = motif_from(request.args.get("motif"))
+    return {"motif": given.value} if given is not None else {}
 
 
 def slots_page(

@@ -13,12 +13,14 @@ from werkzeug.routing import BuildError
 from portal.advisor import reference_data as ref
 from portal.advisor.models import Unit
 from portal.advisor.reference import items
+from portal.advisor.views.profile_texts import PROFILE_FIELD_LABELS
 from portal.advisor.views.texts import FIELD_LABELS
 from portal.extensions import db
 from portal.i18n import long_date
 from portal.livrables.content import SECTIONS
 from portal.livrables.models import Livrable
 from portal.livrables.signing import SigningErrorCode as Code
+from portal.livrables.signing_checks import PROFILE_PREFIX
 
 MESSAGES = {
     Code.NOT_DRAFT: _l("Ce livrable est déjà imprimé pour signature."),
@@ -72,8 +74,13 @@ DATE_CODES = {
 
 
 def missing_item(unit: Unit, livrable: Livrable, key: str) -> tuple[str, str | None]:
-    """The label of what is missing, and a link to where it is filled in: the unit's Annex 2
-    data on the dossier page, the livrable's parts in the editor."""
+    """The label of what is missing, and a link to where it is filled in: the person's
+    profile on its page, the unit's Annex 2 data on the dossier page, the livrable's parts in
+    the editor."""
+    if key.startswith(PROFILE_PREFIX):
+        name = key.removeprefix(PROFILE_PREFIX)
+        label = _("Profil Annexe 2 : %(field)s", field=str(PROFILE_FIELD_LABELS[name]))
+        return label, url_for("advisor.profile", dossier_id=unit.dossier_id)
     if key in FIELD_LABELS:
         label = _("Données Annexe 2 : %(field)s", field=str(FIELD_LABELS[key]))
         try:

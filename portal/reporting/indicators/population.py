@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session
 from portal.reporting.models import PopulationRegion
 
 COLUMNS = ("lot_number", "year", "active_population", "cep_population", "source", "source_url")
-DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "population_region.csv"
+# Made-up figures of the right order, marked « démonstration »: loaded by `flask cep seed-demo`
+# only. A real installation loads INSEE's with `flask cep load-population`; until then the
+# recourse rates (2.1–2.4) say their population is missing rather than divide by a guess.
+DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "population_region_demo.csv"
 
 
 class PopulationFileError(ValueError):
