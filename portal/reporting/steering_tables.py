@@ -8,15 +8,23 @@ marked in words (« sous le seuil »), not by colour alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 
 from portal.booking.rules import FIRST_APPOINTMENT_WORKING_DAYS
-from portal.reporting.indicators import DEFINITIONS, WITHIN_30, Definition, Figure, Period
+from portal.reporting.indicators import (
+    DEFINITIONS,
+    WITHIN_30,
+    Definition,
+    Figure,
+    Period,
+    StoredFigure,
+)
 from portal.reporting.indicators.catalogue import unit_of
+from portal.reporting.indicators.stored import FigureKey
 from portal.reporting.texts import Cell, Kind
 
 KINDS = {"rate": Kind.SHARE, "count": Kind.COUNT, "days": Kind.DAYS, "change": Kind.SHARE}
@@ -70,6 +78,7 @@ class Value:
     figure: Figure | None
     unit: str
     below: bool = False  # beyond the contract's rule or threshold
+    stored: StoredFigure | None = None  # None: computed now (the month was never stored)
 
     @property
     def cell(self) -> Cell:
@@ -86,6 +95,25 @@ class Value:
         if self.figure.value is None:
             return str(_("aucun cas sur la période"))
         return str(_("sous le seuil")) if self.below else None
+
+    def revisions(self) -> list[str]:
+        """Each revision, oldest first (« révisé le 3 janv. 2027 : 12 → 13 »)."""
+        if self.stored is None or not self.stored.earlier or self.figure is None:
+            return []
+        chain = [*self.stored.earlier]
+        values = [r.value for r in chain] + [self.figure.value]
+        dates = [r.computed_at for r in chain[1:]] + [self.stored.computed_at]
+        return [
+            str(
+                _(
+                    "révisé le %(day)s : %(old)s → %(new)s",
+                    day=format_date(day, "d MMM y"),
+                    old=formatted(old, self.unit),
+                    new=formatted(new, self.unit),
+                )
+            )
+            for day, old, new in zip(dates, values[:-1], values[1:], strict=True)
+        ]
 
 
 @dataclass(slots=True)
@@ -144,14 +172,19 @@ def _period_for(definition: Definition, month: Period, semester: Period) -> Peri
     return semester if definition.periodicity == "semester" else month
 
 
-def _index(
-    figures: Iterable[Figure],
-) -> dict[tuple[str, str, int | None, int | None, str | None], Figure]:
+def _index(figures: Iterable[Figure]) -> dict[FigureKey, Figure]:
     return {(f.number, f.period.key, f.operator_id, f.site_id, f.category): f for f in figures}
 
 
+Stored = Mapping[FigureKey, StoredFigure]
+
+
 def family_tables(
-    figures: Sequence[Figure], places: Sequence[Place], month: Period, semester: Period
+    figures: Sequence[Figure],
+    places: Sequence[Place],
+    month: Period,
+    semester: Period,
+    stored: Stored | None = None,
 ) -> list[SteeringTable]:
     """One table per family, then one per indicator counted by category (2.3, 2.4, 8.2)."""
     index = _index(figures)
@@ -192,7 +225,8 @@ def family_tables(
                 key = (column.definition.number, period.key, place.operator_id, place.site_id)
                 figure = index.get((*key, column.category))
                 value = None if figure is None else figure.value
-                values.append(Value(figure, column.unit, below_rule(column, value)))
+                how = (stored or {}).get((*key, column.category))
+                values.append(Value(figure, column.unit, below_rule(column, value), how))
             table.rows.append(
                 Row(
                     place.label,
@@ -224,7 +258,12 @@ class Trend:
 TREND = (("1.2", None), ("8.4", WITHIN_30), ("6.5", None))
 
 
-def trends(figures: Sequence[Figure], places: Sequence[Place], months: list[Period]) -> list[Trend]:
+def trends(
+    figures: Sequence[Figure],
+    places: Sequence[Place],
+    months: list[Period],
+    stored: Stored | None = None,
+) -> list[Trend]:
     index = _index(figures)
     by_number = {d.number: d for d in computed_definitions()}
     result = []
@@ -237,9 +276,11 @@ def trends(figures: Sequence[Figure], places: Sequence[Place], months: list[Peri
         for place in places:
             values = []
             for month in months:
-                figure = index.get((number, month.key, place.operator_id, place.site_id, category))
+                key = (number, month.key, place.operator_id, place.site_id, category)
+                figure = index.get(key)
                 value = None if figure is None else figure.value
-                values.append(Value(figure, column.unit, below_rule(column, value)))
+                how = (stored or {}).get(key)
+                values.append(Value(figure, column.unit, below_rule(column, value), how))
             series.append((place, values))
         result.append(Trend(f"tendance-{column.id.replace('.', '-')}", column, months, series))
     return result

@@ -1,0 +1,135 @@
+"""The figures as they were reported: what the monthly job stored (`snapshots`), and only what
+it has not stored yet computed now.
+
+`reported_figures(session, periods, ...)` reads the latest revision of every figure of the
+periods asked in ONE statement (`period IN (...)`, on the index `(period, operator_id)`),
+with the earlier revisions of each in the same pass over the rows, and calls `compute()` for
+the periods that have no snapshot at all (a month the job has not run for, the current one):
+`Reported.live` names them, so that a page can say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.reporting.indicators.catalogue import BY_NUMBER
+from portal.reporting.indicators.figures import Figure
+from portal.reporting.indicators.periods import Period
+from portal.reporting.indicators.snapshots import NATION, Revision
+from portal.reporting.models import IndicatorSnapshot
+
+# A figure's identity: (number, period key, operator (None: the nation), site (None: the
+# whole lot), category) — the key the steering tables index figures by.
+FigureKey = tuple[str, str, int | None, int | None, str | None]
+
+
+def key_of(figure: Figure) -> FigureKey:
+    return (figure.number, figure.period.key, figure.operator_id, figure.site_id, figure.category)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigure:
+    """How a reported figure was stored: its latest revision, when it was computed, and the
+    earlier revisions (oldest first; empty when never revised)."""
+
+    revision: int
+    computed_at: datetime
+    earlier: tuple[Revision, ...]
+
+
+@dataclass(slots=True)
+class Reported:
+    figures: list[Figure]
+    stored: dict[FigureKey, StoredFigure] = field(default_factory=dict)
+    live: list[Period] = field(default_factory=list)  # computed now: no snapshot at all
+
+    def about(self, figure: Figure) -> StoredFigure | None:
+        """How the figure was stored; None when it was computed now."""
+        return self.stored.get(key_of(figure))
+
+    def __add__(self, other: Reported) -> Reported:
+        live = self.live + [p for p in other.live if p not in self.live]
+        return Reported(self.figures + other.figures, {**self.stored, **other.stored}, live)
+
+
+def reported_figures(
+    session: Session,
+    periods: Sequence[Period],
+    *,
+    operator_ids: Sequence[int] | None = None,
+    by_site: bool = False,
+    numbers: Sequence[str] | None = None,
+) -> Reported:
+    """The figures of the periods, as `compute()` gives them (same arguments), read from the
+    snapshots where the period has any, computed now for the others. One statement when
+    every period is stored."""
+    from portal.reporting.indicators import compute  # the package imports this module
+
+    if numbers is not None and (unknown := set(numbers) - set(BY_NUMBER)):
+        raise ValueError(f"unknown indicators: {', '.join(sorted(unknown))}")
+    asked = {p.key: p for p in periods}
+    if not asked:
+        return Reported([])
+    t = IndicatorSnapshot
+    query = select(
+        t.period,
+        t.number,
+        t.category,
+        t.operator_id,
+        t.site_id,
+        t.numerator,
+        t.denominator,
+        t.value,
+        t.revision,
+        t.computed_at,
+    ).where(t.period.in_(list(asked)))
+    if operator_ids is not None:
+        query = query.where(t.operator_id.in_(list(operator_ids)))
+    if not by_site:
+        query = query.where(t.site_id == NATION)
+    if numbers is not None:
+        query = query.where(t.number.in_(list(numbers)))
+    query = query.order_by(t.period, t.number, t.category, t.operator_id, t.site_id, t.revision)
+    figures: list[Figure] = []
+    stored: dict[FigureKey, StoredFigure] = {}
+    seen: set[str] = set()
+    chain: list[Revision] = []
+    previous: tuple[object, ...] | None = None
+    for row in session.execute(query):
+        period_key, number, category, operator_id, site_id = row[:5]
+        identity = (period_key, number, category, operator_id, site_id)
+        if identity != previous:
+            chain = []  # a new figure: its revisions come in order, the last one is kept
+            previous = identity
+        elif figures:
+            figures.pop()
+        figure = Figure(
+            number,
+            asked[period_key],
+            operator_id or None,
+            site_id or None,
+            row.numerator,
+            row.denominator,
+            row.value,
+            category or None,
+        )
+        figures.append(figure)
+        stored[key_of(figure)] = StoredFigure(row.revision, row.computed_at, tuple(chain))
+        chain.append(
+            Revision(row.revision, row.numerator, row.denominator, row.value, row.computed_at)
+        )
+        seen.add(period_key)
+    live = [p for p in asked.values() if p.key not in seen]
+    if live:
+        figures += compute(
+            session, live, operator_ids=operator_ids, by_site=by_site, numbers=numbers
+        )
+    return Reported(figures, stored, live)
+
+
+__all__ = ["FigureKey", "Reported", "StoredFigure", "key_of", "reported_figures"]
