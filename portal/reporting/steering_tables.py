@@ -8,11 +8,16 @@ marked in words (« sous le seuil »), not by colour alone."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from flask_babel import format_date, format_decimal, format_percent
+from babel import Locale
+from babel.numbers import parse_pattern
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from portal.booking.rules import FIRST_APPOINTMENT_WORKING_DAYS
 from portal.reporting.indicators import (
@@ -62,15 +67,24 @@ class Column:
         )
 
 
+# The patterns parsed once (format_percent would parse them for each of a page's cells).
+_PATTERNS = {
+    "change": parse_pattern("+#,##0.# %;-#,##0.# %"),
+    "rate": parse_pattern("#,##0.# %"),
+}
+_DECIMAL = parse_pattern("#,##0.#")
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value: float, unit: str, locale: Locale) -> str:
+    return str(_PATTERNS.get(unit, _DECIMAL).apply(value, locale))
+
+
 def formatted(value: float | None, unit: str) -> str:
     """A figure as the page shows it, in the person's language; « — » without one."""
     if value is None:
         return "—"
-    if unit == "change":
-        return str(format_percent(value, "+#,##0.# %;-#,##0.# %"))
-    if unit == "rate":
-        return str(format_percent(value, "#,##0.# %"))
-    return str(format_decimal(value, "#,##0.#"))
+    return _formatted(value, unit, get_locale())
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +109,21 @@ class Value:
         if self.figure.value is None:
             return str(_("aucun cas sur la période"))
         return str(_("sous le seuil")) if self.below else None
+
+    def td(self) -> Markup:
+        """The figure's cell: its value, why there is none or that it is beyond the rule (in
+        words, an arrow beside: not colour alone), each revision of a stored figure. Built
+        here, not by a template macro: a lot's page has thousands of cells."""
+        parts = ['<td class="num steer-below">' if self.below else '<td class="num">']
+        parts.append(html.escape(self.shown()))
+        reason = self.reason
+        if reason:
+            mark = '<span aria-hidden="true">▼ </span>' if self.below else ""
+            parts.append(f'<br><span class="steer-reason">{mark}{html.escape(reason)}</span>')
+        for note in self.revisions():
+            parts.append(f'<br><small class="steer-revision">{html.escape(note)}</small>')
+        parts.append("</td>")
+        return Markup("".join(parts))  # noqa: S704 (every text above is escaped)
 
     def revisions(self) -> list[str]:
         """Each revision, oldest first (« révisé le 3 janv. 2027 : 12 → 13 »)."""
@@ -125,6 +154,9 @@ class Row:
     nation: bool = False
     site: bool = False
 
+    def cells(self) -> Markup:
+        return Markup("".join(v.td() for v in self.values))  # noqa: S704 (cells are Markup)
+
 
 @dataclass(slots=True)
 class SteeringTable:
@@ -144,6 +176,17 @@ class Place:
     label: str
     region: str = ""
     code: str = ""
+
+
+def flagged(tables: Sequence[SteeringTable]) -> list[tuple[str, str, str]]:
+    """The figures beyond a rule of the contract: (row, column, figure shown)."""
+    return [
+        (row.label, column.label, value.shown())
+        for table in tables
+        for row in table.rows
+        for column, value in zip(table.columns, row.values, strict=True)
+        if value.below
+    ]
 
 
 def below_rule(column: Column, value: float | None) -> bool:
@@ -296,6 +339,7 @@ __all__ = [
     "Value",
     "below_rule",
     "family_tables",
+    "flagged",
     "formatted",
     "missing_definitions",
     "trends",
