@@ -27,7 +27,7 @@ from portal.network.models import Operator, Site, StaffRole
 from portal.network.territory import LOT_BY_NUMBER
 from portal.reporting.charts import Series, line_chart
 from portal.reporting.indicators import Period, Reported, reported_figures
-from portal.reporting.indicators.snapshots import latest_snapshot_period
+from portal.reporting.indicators.stored import latest_reported_month
 from portal.reporting.steering_csv import steering_csv
 from portal.reporting.steering_forms import (
     SteeringForm,
@@ -77,14 +77,11 @@ def _months(until: Period) -> list[Period]:
 
 def _default_month(today: date) -> Period:
     """The latest month the monthly job stored (the figures reported), else the last complete
-    month; never a month to come (a snapshot from a clock set ahead)."""
+    month; never a month after the last complete one."""
     complete = default_month(today)
     if "month" in request.args:
         return complete  # chosen: no statement for the default
-    latest = latest_snapshot_period(db.session)
-    if latest is None or latest > complete.key:
-        return complete
-    return Period.parse(latest)
+    return latest_reported_month(db.session, complete) or complete
 
 
 def _form(lots: list[tuple[str, str]] | None) -> tuple[SteeringForm, bool]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.reporting.indicators.catalogue import BY_NUMBER
@@ -132,4 +132,21 @@ def reported_figures(
     return Reported(figures, stored, live)
 
 
-__all__ = ["FigureKey", "Reported", "StoredFigure", "key_of", "reported_figures"]
+def latest_reported_month(session: Session, until: Period) -> Period | None:
+    """The latest month stored up to `until` (`latest_snapshot_period`, never a month after
+    it: a snapshot from a clock set ahead); None when none is. One statement."""
+    t = IndicatorSnapshot
+    latest = session.scalar(
+        select(func.max(t.period)).where(t.period.not_like("%S%"), t.period <= until.key)
+    )
+    return None if latest is None else Period.parse(latest)
+
+
+__all__ = [
+    "FigureKey",
+    "Reported",
+    "StoredFigure",
+    "key_of",
+    "latest_reported_month",
+    "reported_figures",
+]
