@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import parse_pattern
+from flask import g
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -80,6 +81,18 @@ def _formatted(value: float, unit: str, locale: Locale) -> str:
     return str(_PATTERNS.get(unit, _DECIMAL).apply(value, locale))
 
 
+def _texts() -> dict[str, str]:
+    """The cells' words, translated once per request (a page has thousands of cells)."""
+    texts: dict[str, str] | None = g.get("steering_texts")
+    if texts is None:
+        texts = g.steering_texts = {
+            "none": str(_("non calculé")),
+            "empty": str(_("aucun cas sur la période")),
+            "below": str(_("sous le seuil")),
+        }
+    return texts
+
+
 def formatted(value: float | None, unit: str) -> str:
     """A figure as the page shows it, in the person's language; « — » without one."""
     if value is None:
@@ -98,24 +111,27 @@ class Value:
     def cell(self) -> Cell:
         return Cell(None if self.figure is None else self.figure.value, KINDS[self.unit])
 
-    def shown(self) -> str:
-        return formatted(None if self.figure is None else self.figure.value, self.unit)
+    def shown(self, locale: Locale | None = None) -> str:
+        value = None if self.figure is None else self.figure.value
+        if value is None:
+            return "—"
+        return _formatted(value, self.unit, locale or get_locale())
 
     @property
     def reason(self) -> str | None:
         """Why there is no figure, or that it is beyond the rule."""
         if self.figure is None:
-            return str(_("non calculé"))
+            return _texts()["none"]
         if self.figure.value is None:
-            return str(_("aucun cas sur la période"))
-        return str(_("sous le seuil")) if self.below else None
+            return _texts()["empty"]
+        return _texts()["below"] if self.below else None
 
-    def td(self) -> Markup:
+    def td(self, locale: Locale | None = None) -> Markup:
         """The figure's cell: its value, why there is none or that it is beyond the rule (in
         words, an arrow beside: not colour alone), each revision of a stored figure. Built
         here, not by a template macro: a lot's page has thousands of cells."""
         parts = ['<td class="num steer-below">' if self.below else '<td class="num">']
-        parts.append(html.escape(self.shown()))
+        parts.append(html.escape(self.shown(locale)))
         reason = self.reason
         if reason:
             mark = '<span aria-hidden="true">▼ </span>' if self.below else ""
@@ -155,7 +171,8 @@ class Row:
     site: bool = False
 
     def cells(self) -> Markup:
-        return Markup("".join(v.td() for v in self.values))  # noqa: S704 (cells are Markup)
+        locale = get_locale()
+        return Markup("".join(v.td(locale) for v in self.values))  # noqa: S704 (cells are Markup)
 
 
 @dataclass(slots=True)
@@ -216,7 +233,17 @@ def _period_for(definition: Definition, month: Period, semester: Period) -> Peri
 
 
 def _index(figures: Iterable[Figure]) -> dict[FigureKey, Figure]:
-    return {(f.number, f.period.key, f.operator_id, f.site_id, f.category): f for f in figures}
+    keys: dict[Period, str] = {}  # `Period.key` formats its text at each call
+    return {
+        (
+            f.number,
+            keys.get(f.period) or keys.setdefault(f.period, f.period.key),
+            f.operator_id,
+            f.site_id,
+            f.category,
+        ): f
+        for f in figures
+    }
 
 
 Stored = Mapping[FigureKey, StoredFigure]
@@ -231,16 +258,17 @@ def family_tables(
 ) -> list[SteeringTable]:
     """One table per family, then one per indicator counted by category (2.3, 2.4, 8.2)."""
     index = _index(figures)
+    keys = {p: p.key for p in {f.period for f in figures} | {month, semester}}
     categories: dict[tuple[str, str], list[str | None]] = {}
     for f in figures:
-        seen = categories.setdefault((f.number, f.period.key), [])
+        seen = categories.setdefault((f.number, keys[f.period]), [])
         if f.category not in seen:
             seen.append(f.category)
     tables: dict[str, SteeringTable] = {}
     apart: list[SteeringTable] = []
     for definition in computed_definitions():
         period = _period_for(definition, month, semester)
-        found = categories.get((definition.number, period.key), [None])
+        found = categories.get((definition.number, keys[period]), [None])
         columns = [
             Column(definition, c) for c in sorted(found, key=lambda c: (c is not None, c or ""))
         ]
@@ -260,16 +288,26 @@ def family_tables(
             table = tables[family] = SteeringTable(f"famille-{len(tables) + 1}", family, period, [])
         table.columns.extend(columns)
     result = [*tables.values(), *apart]
+    stored = stored or {}
     for table in result:
+        # Each column's key, unit and period worked out once, not for every place.
+        shapes = [
+            (c, c.unit, keys[_period_for(c.definition, month, semester)]) for c in table.columns
+        ]
         for place in places:
             values = []
-            for column in table.columns:
-                period = _period_for(column.definition, month, semester)
-                key = (column.definition.number, period.key, place.operator_id, place.site_id)
-                figure = index.get((*key, column.category))
+            for column, unit, period_key in shapes:
+                key = (
+                    column.definition.number,
+                    period_key,
+                    place.operator_id,
+                    place.site_id,
+                    column.category,
+                )
+                figure = index.get(key)
                 value = None if figure is None else figure.value
-                how = (stored or {}).get((*key, column.category))
-                values.append(Value(figure, column.unit, below_rule(column, value), how))
+                how = stored.get(key)
+                values.append(Value(figure, unit, below_rule(column, value), how))
             table.rows.append(
                 Row(
                     place.label,

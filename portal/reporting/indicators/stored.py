@@ -119,7 +119,8 @@ def reported_figures(
             category or None,
         )
         figures.append(figure)
-        stored[key_of(figure)] = StoredFigure(row.revision, row.computed_at, tuple(chain))
+        key = (number, period_key, figure.operator_id, figure.site_id, figure.category)
+        stored[key] = StoredFigure(row.revision, row.computed_at, tuple(chain))
         chain.append(
             Revision(row.revision, row.numerator, row.denominator, row.value, row.computed_at)
         )
