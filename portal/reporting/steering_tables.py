@@ -294,7 +294,10 @@ def family_tables(
         shapes = [
             (c, c.unit, keys[_period_for(c.definition, month, semester)]) for c in table.columns
         ]
+        per_site = any(c.definition.by_site for c in table.columns)
         for place in places:
+            if place.site_id is not None and not per_site:
+                continue  # no indicator of the table has a figure per site
             values = []
             for column, unit, period_key in shapes:
                 key = (

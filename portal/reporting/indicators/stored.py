@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -98,32 +99,32 @@ def reported_figures(
     figures: list[Figure] = []
     stored: dict[FigureKey, StoredFigure] = {}
     seen: set[str] = set()
-    chain: list[Revision] = []
-    previous: tuple[object, ...] | None = None
+    chain: tuple[Revision, ...] = ()
+    previous: Any = None
     for row in session.execute(query):
-        period_key, number, category, operator_id, site_id = row[:5]
-        identity = (period_key, number, category, operator_id, site_id)
-        if identity != previous:
-            chain = []  # a new figure: its revisions come in order, the last one is kept
-            previous = identity
-        elif figures:
+        period_key, number, category, operator_id, site_id, num, den, value, revision, at = row
+        if previous is not None and row[:5] == previous[:5]:
+            # The same figure again: the rows come by revision, the last one is kept and the
+            # ones before it become its earlier revisions.
             figures.pop()
+            _k, _n, _c, _o, _s, p_num, p_den, p_value, p_revision, p_at = previous
+            chain = (*chain, Revision(p_revision, p_num, p_den, p_value, p_at))
+        else:
+            chain = ()
+        previous = row
         figure = Figure(
             number,
             asked[period_key],
             operator_id or None,
             site_id or None,
-            row.numerator,
-            row.denominator,
-            row.value,
+            num,
+            den,
+            value,
             category or None,
         )
         figures.append(figure)
         key = (number, period_key, figure.operator_id, figure.site_id, figure.category)
-        stored[key] = StoredFigure(row.revision, row.computed_at, tuple(chain))
-        chain.append(
-            Revision(row.revision, row.numerator, row.denominator, row.value, row.computed_at)
-        )
+        stored[key] = StoredFigure(revision, at, chain)
         seen.add(period_key)
     live = [p for p in asked.values() if p.key not in seen]
     if live:
