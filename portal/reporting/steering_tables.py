@@ -8,15 +8,10 @@ marked in words (« sous le seuil »), not by colour alone."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from babel import Locale
-from babel.numbers import parse_pattern
-from flask import g
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -31,9 +26,7 @@ from portal.reporting.indicators import (
 )
 from portal.reporting.indicators.catalogue import unit_of
 from portal.reporting.indicators.stored import FigureKey
-from portal.reporting.texts import Cell, Kind
-
-KINDS = {"rate": Kind.SHARE, "count": Kind.COUNT, "days": Kind.DAYS, "change": Kind.SHARE}
+from portal.reporting.steering_cells import Value, formatted
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,99 +59,6 @@ class Column:
                 "change": _("évolution"),
             }[self.unit]
         )
-
-
-# The patterns parsed once (format_percent would parse them for each of a page's cells).
-_PATTERNS = {
-    "change": parse_pattern("+#,##0.# %;-#,##0.# %"),
-    "rate": parse_pattern("#,##0.# %"),
-}
-_DECIMAL = parse_pattern("#,##0.#")
-
-
-@lru_cache(maxsize=4096)
-def _formatted(value: float, unit: str, locale: Locale) -> str:
-    return str(_PATTERNS.get(unit, _DECIMAL).apply(value, locale))
-
-
-def _texts() -> dict[str, str]:
-    """The cells' words, translated once per request (a page has thousands of cells)."""
-    texts: dict[str, str] | None = g.get("steering_texts")
-    if texts is None:
-        texts = g.steering_texts = {
-            "none": str(_("non calculé")),
-            "empty": str(_("aucun cas sur la période")),
-            "below": str(_("sous le seuil")),
-        }
-    return texts
-
-
-def formatted(value: float | None, unit: str) -> str:
-    """A figure as the page shows it, in the person's language; « — » without one."""
-    if value is None:
-        return "—"
-    return _formatted(value, unit, get_locale())
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    figure: Figure | None
-    unit: str
-    below: bool = False  # beyond the contract's rule or threshold
-    stored: StoredFigure | None = None  # None: computed now (the month was never stored)
-
-    @property
-    def cell(self) -> Cell:
-        return Cell(None if self.figure is None else self.figure.value, KINDS[self.unit])
-
-    def shown(self, locale: Locale | None = None) -> str:
-        value = None if self.figure is None else self.figure.value
-        if value is None:
-            return "—"
-        return _formatted(value, self.unit, locale or get_locale())
-
-    @property
-    def reason(self) -> str | None:
-        """Why there is no figure, or that it is beyond the rule."""
-        if self.figure is None:
-            return _texts()["none"]
-        if self.figure.value is None:
-            return _texts()["empty"]
-        return _texts()["below"] if self.below else None
-
-    def td(self, locale: Locale | None = None) -> Markup:
-        """The figure's cell: its value, why there is none or that it is beyond the rule (in
-        words, an arrow beside: not colour alone), each revision of a stored figure. Built
-        here, not by a template macro: a lot's page has thousands of cells."""
-        parts = ['<td class="num steer-below">' if self.below else '<td class="num">']
-        parts.append(html.escape(self.shown(locale)))
-        reason = self.reason
-        if reason:
-            mark = '<span aria-hidden="true">▼ </span>' if self.below else ""
-            parts.append(f'<br><span class="steer-reason">{mark}{html.escape(reason)}</span>')
-        for note in self.revisions():
-            parts.append(f'<br><small class="steer-revision">{html.escape(note)}</small>')
-        parts.append("</td>")
-        return Markup("".join(parts))  # noqa: S704 (every text above is escaped)
-
-    def revisions(self) -> list[str]:
-        """Each revision, oldest first (« révisé le 3 janv. 2027 : 12 → 13 »)."""
-        if self.stored is None or not self.stored.earlier or self.figure is None:
-            return []
-        chain = [*self.stored.earlier]
-        values = [r.value for r in chain] + [self.figure.value]
-        dates = [r.computed_at for r in chain[1:]] + [self.stored.computed_at]
-        return [
-            str(
-                _(
-                    "révisé le %(day)s : %(old)s → %(new)s",
-                    day=format_date(day, "d MMM y"),
-                    old=formatted(old, self.unit),
-                    new=formatted(new, self.unit),
-                )
-            )
-            for day, old, new in zip(dates, values[:-1], values[1:], strict=True)
-        ]
 
 
 @dataclass(slots=True)
