@@ -3,17 +3,20 @@
 
 Dataset: the national five-year dataset of the workspace benchmark (`bench/workspace_data.py`,
 800,000 × `--scale` dossiers), built by a child process (`bench/workspace.py --build-only`).
-Then a France compétences member and a manager of the lot with most dossiers are made, and a
-gunicorn (2 workers, `BENCH_TIMING=1`: each response carries its server time and SQL statement
-count) serves the portal. Over HTTP, signed in through the real form, request after request:
+Then the monthly job (`flask cep indicators --month`, the nightly cost) runs for the 13 months
+the pages show, each timed — the pages read those snapshots. A France compétences member and a
+manager of the lot with most dossiers are made, and a gunicorn (2 workers, `BENCH_TIMING=1`:
+each response carries its server time and SQL statement count) serves the portal. Over HTTP,
+signed in through the real form, request after request:
 
 - the national view `/pro/pilotage` (the last complete month, a lot's trend beside the
   nation's) — targets p95 ≤ 300 ms and ≤ 20 SQL statements;
 - the lot's view `/pro/pilotage/lot` for the manager — target p95 ≤ 100 ms;
 - the bare endpoint `/_bench/bare`, for the ratio.
 
-`--explain` also runs the national page's `compute` once in-process and prints its statements,
-slowest first, with PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of the slowest.
+`--explain` also runs the national page's `reported_figures` calls once in-process and prints
+their statements, slowest first, with PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of the slowest
+(is the index `ix_indicator_snapshot_period` used?).
 """
 
 from __future__ import annotations
@@ -137,6 +140,36 @@ def pct(values: list[float], q: int) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
+def months_shown() -> list[str]:
+    """The 13 months the pages show by default: the last complete month and the 12 before."""
+    from portal.clock import today_in_france
+    from portal.reporting.steering_forms import default_month
+    from portal.reporting.steering_views import TREND_MONTHS
+
+    months = [default_month(today_in_france())]
+    while len(months) < TREND_MONTHS:
+        months.append(months[-1].previous())
+    return [m.key for m in reversed(months)]
+
+
+def monthly_job(months: list[str]) -> list[tuple[str, float, str]]:
+    """`flask cep indicators --month M` for each month, as cron runs it: (month, seconds,
+    what it printed)."""
+    from bench.app import app
+
+    runner = app.test_cli_runner()
+    timings = []
+    for month in months:
+        began = time.perf_counter()
+        result = runner.invoke(args=["cep", "indicators", "--month", month])
+        seconds = time.perf_counter() - began
+        assert result.exit_code == 0, result.output
+        output = " | ".join(result.output.split("\n")).strip(" |")
+        print(f"  job --month {month}: {seconds:6.1f} s  ({output})", flush=True)
+        timings.append((month, seconds, output))
+    return timings
+
+
 def explain() -> None:
     """The national page's statements, slowest first, and the plan of the slowest."""
     from sqlalchemy import event
@@ -144,15 +177,12 @@ def explain() -> None:
     from bench.app import app
     from portal.clock import today_in_france
     from portal.extensions import db
-    from portal.reporting.indicators import Period, compute
-    from portal.reporting.steering_forms import default_month, default_semester
-    from portal.reporting.steering_views import TREND_MONTHS
+    from portal.reporting.indicators import Period, reported_figures
+    from portal.reporting.steering_forms import default_semester
+    from portal.reporting.steering_tables import TREND
 
-    month = default_month(today_in_france())
-    months = [month]
-    while len(months) < TREND_MONTHS:
-        months.append(months[-1].previous())
-    periods: list[Period] = [*months, default_semester(today_in_france())]
+    months = [Period.parse(m) for m in months_shown()]
+    semester = default_semester(today_in_france())
     seen: list[tuple[float, str, object]] = []
     started: dict[int, float] = {}
 
@@ -165,10 +195,16 @@ def explain() -> None:
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", before)
         event.listen(db.engine, "after_cursor_execute", after)
-        compute(db.session, periods)
+        chosen = reported_figures(db.session, [months[-1], semester])
+        numbers = sorted({number for number, _category in TREND})
+        trend = reported_figures(db.session, months[:-1], numbers=numbers)
         event.remove(db.engine, "before_cursor_execute", before)
         event.remove(db.engine, "after_cursor_execute", after)
-        print(f"\ncompute(13 months + a semester, every lot): {len(seen)} statements")
+        print(
+            f"\nreported_figures (the month + the semester, then the trend over 12 months, every"
+            f" lot): {len(seen)} statements, {len(chosen.figures)} + {len(trend.figures)}"
+            f" figures, computed now: {[p.key for p in chosen.live + trend.live]}"
+        )
         for ms, statement, _params in sorted(seen, key=lambda s: s[0], reverse=True):
             print(f"  {ms:8.1f} ms  {' '.join(statement.split())[:150]}")
         ms, statement, params = max(seen, key=lambda s: s[0])
@@ -220,6 +256,17 @@ def main() -> None:
     print(f"machine before: {machine_load()}", flush=True)
     if not args.skip_build:
         build_in_child(str(ROOT / "bench" / "workspace.py"), "--scale", str(args.scale))
+    months = months_shown()
+    print(f"monthly job, the 13 months shown ({months[0]} to {months[-1]}):", flush=True)
+    timings = monthly_job(months)
+    total = sum(seconds for _month, seconds, _output in timings)
+    print(
+        f"monthly job: {total:.1f} s for {len(timings)} months,"
+        f" {total / len(timings):.1f} s per month on average"
+        f" (max {max(seconds for _m, seconds, _o in timings):.1f} s)",
+        flush=True,
+    )
+    print(f"machine after the job: {machine_load()}", flush=True)
     fc_email, manager_email, operator_id = people()
     if args.explain:
         explain()

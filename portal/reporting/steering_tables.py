@@ -8,18 +8,25 @@ marked in words (« sous le seuil »), not by colour alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal, format_percent
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from portal.booking.rules import FIRST_APPOINTMENT_WORKING_DAYS
-from portal.reporting.indicators import DEFINITIONS, WITHIN_30, Definition, Figure, Period
+from portal.reporting.indicators import (
+    DEFINITIONS,
+    WITHIN_30,
+    Definition,
+    Figure,
+    Period,
+    StoredFigure,
+)
 from portal.reporting.indicators.catalogue import unit_of
-from portal.reporting.texts import Cell, Kind
-
-KINDS = {"rate": Kind.SHARE, "count": Kind.COUNT, "days": Kind.DAYS, "change": Kind.SHARE}
+from portal.reporting.indicators.stored import FigureKey
+from portal.reporting.steering_cells import Value, formatted
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,44 +61,6 @@ class Column:
         )
 
 
-def formatted(value: float | None, unit: str) -> str:
-    """A figure as the page shows it, in the person's language; « — » without one."""
-    if value is None:
-        return "—"
-    # A small share keeps its significant digits (1.x: a few UO1 against a year's order):
-    # « 0,04 % », never a row of « 0 % ».
-    size = abs(value)
-    digits = "###" if 0 < size < 0.001 else "##" if 0 < size < 0.01 else "#"
-    if unit == "change":
-        return str(format_percent(value, f"+#,##0.{digits} %;-#,##0.{digits} %"))
-    if unit == "rate":
-        return str(format_percent(value, f"#,##0.{digits} %"))
-    return str(format_decimal(value, "#,##0.#"))
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    figure: Figure | None
-    unit: str
-    below: bool = False  # beyond the contract's rule or threshold
-
-    @property
-    def cell(self) -> Cell:
-        return Cell(None if self.figure is None else self.figure.value, KINDS[self.unit])
-
-    def shown(self) -> str:
-        return formatted(None if self.figure is None else self.figure.value, self.unit)
-
-    @property
-    def reason(self) -> str | None:
-        """Why there is no figure, or that it is beyond the rule."""
-        if self.figure is None:
-            return str(_("non calculé"))
-        if self.figure.value is None:
-            return str(_("aucun cas sur la période"))
-        return str(_("sous le seuil")) if self.below else None
-
-
 @dataclass(slots=True)
 class Row:
     label: str
@@ -100,6 +69,10 @@ class Row:
     values: list[Value]
     nation: bool = False
     site: bool = False
+
+    def cells(self) -> Markup:
+        locale = get_locale()
+        return Markup("".join(v.td(locale) for v in self.values))  # noqa: S704 (cells are Markup)
 
 
 @dataclass(slots=True)
@@ -120,6 +93,17 @@ class Place:
     label: str
     region: str = ""
     code: str = ""
+
+
+def flagged(tables: Sequence[SteeringTable]) -> list[tuple[str, str, str]]:
+    """The figures beyond a rule of the contract: (row, column, figure shown)."""
+    return [
+        (row.label, column.label, value.shown())
+        for table in tables
+        for row in table.rows
+        for column, value in zip(table.columns, row.values, strict=True)
+        if value.below
+    ]
 
 
 def below_rule(column: Column, value: float | None) -> bool:
@@ -148,27 +132,43 @@ def _period_for(definition: Definition, month: Period, semester: Period) -> Peri
     return semester if definition.periodicity == "semester" else month
 
 
-def _index(
-    figures: Iterable[Figure],
-) -> dict[tuple[str, str, int | None, int | None, str | None], Figure]:
-    return {(f.number, f.period.key, f.operator_id, f.site_id, f.category): f for f in figures}
+def _index(figures: Iterable[Figure]) -> dict[FigureKey, Figure]:
+    keys: dict[Period, str] = {}  # `Period.key` formats its text at each call
+    return {
+        (
+            f.number,
+            keys.get(f.period) or keys.setdefault(f.period, f.period.key),
+            f.operator_id,
+            f.site_id,
+            f.category,
+        ): f
+        for f in figures
+    }
+
+
+Stored = Mapping[FigureKey, StoredFigure]
 
 
 def family_tables(
-    figures: Sequence[Figure], places: Sequence[Place], month: Period, semester: Period
+    figures: Sequence[Figure],
+    places: Sequence[Place],
+    month: Period,
+    semester: Period,
+    stored: Stored | None = None,
 ) -> list[SteeringTable]:
     """One table per family, then one per indicator counted by category (2.3, 2.4, 8.2)."""
     index = _index(figures)
+    keys = {p: p.key for p in {f.period for f in figures} | {month, semester}}
     categories: dict[tuple[str, str], list[str | None]] = {}
     for f in figures:
-        seen = categories.setdefault((f.number, f.period.key), [])
+        seen = categories.setdefault((f.number, keys[f.period]), [])
         if f.category not in seen:
             seen.append(f.category)
     tables: dict[str, SteeringTable] = {}
     apart: list[SteeringTable] = []
     for definition in computed_definitions():
         period = _period_for(definition, month, semester)
-        found = categories.get((definition.number, period.key), [None])
+        found = categories.get((definition.number, keys[period]), [None])
         columns = [
             Column(definition, c) for c in sorted(found, key=lambda c: (c is not None, c or ""))
         ]
@@ -188,15 +188,29 @@ def family_tables(
             table = tables[family] = SteeringTable(f"famille-{len(tables) + 1}", family, period, [])
         table.columns.extend(columns)
     result = [*tables.values(), *apart]
+    stored = stored or {}
     for table in result:
+        # Each column's key, unit and period worked out once, not for every place.
+        shapes = [
+            (c, c.unit, keys[_period_for(c.definition, month, semester)]) for c in table.columns
+        ]
+        per_site = any(c.definition.by_site for c in table.columns)
         for place in places:
+            if place.site_id is not None and not per_site:
+                continue  # no indicator of the table has a figure per site
             values = []
-            for column in table.columns:
-                period = _period_for(column.definition, month, semester)
-                key = (column.definition.number, period.key, place.operator_id, place.site_id)
-                figure = index.get((*key, column.category))
+            for column, unit, period_key in shapes:
+                key = (
+                    column.definition.number,
+                    period_key,
+                    place.operator_id,
+                    place.site_id,
+                    column.category,
+                )
+                figure = index.get(key)
                 value = None if figure is None else figure.value
-                values.append(Value(figure, column.unit, below_rule(column, value)))
+                how = stored.get(key)
+                values.append(Value(figure, unit, below_rule(column, value), how))
             table.rows.append(
                 Row(
                     place.label,
@@ -228,7 +242,12 @@ class Trend:
 TREND = (("1.2", None), ("8.4", WITHIN_30), ("6.5", None))
 
 
-def trends(figures: Sequence[Figure], places: Sequence[Place], months: list[Period]) -> list[Trend]:
+def trends(
+    figures: Sequence[Figure],
+    places: Sequence[Place],
+    months: list[Period],
+    stored: Stored | None = None,
+) -> list[Trend]:
     index = _index(figures)
     by_number = {d.number: d for d in computed_definitions()}
     result = []
@@ -241,9 +260,11 @@ def trends(figures: Sequence[Figure], places: Sequence[Place], months: list[Peri
         for place in places:
             values = []
             for month in months:
-                figure = index.get((number, month.key, place.operator_id, place.site_id, category))
+                key = (number, month.key, place.operator_id, place.site_id, category)
+                figure = index.get(key)
                 value = None if figure is None else figure.value
-                values.append(Value(figure, column.unit, below_rule(column, value)))
+                how = (stored or {}).get(key)
+                values.append(Value(figure, column.unit, below_rule(column, value), how))
             series.append((place, values))
         result.append(Trend(f"tendance-{column.id.replace('.', '-')}", column, months, series))
     return result
@@ -259,6 +280,7 @@ __all__ = [
     "Value",
     "below_rule",
     "family_tables",
+    "flagged",
     "formatted",
     "missing_definitions",
     "trends",

@@ -2,13 +2,16 @@
 mediator (every lot side by side, aggregated figures only) and the lot view for an operator's
 manager (their lot and its sites), each with its trend charts and a CSV of every table.
 
-Each page asks the indicators' core once (`compute`, a fixed number of statements whatever the
-periods and lots) for the 13 months of the trend and the chosen semester, and reads the
-operators (and the lot's sites) in one statement more."""
+The pages show the figures as they were reported: `reported_figures` reads what the monthly job
+(`flask cep indicators`) stored — one statement for the chosen month and semester, one for the
+trend's indicators over the 12 months before — and computes now only a period never stored (the
+current month, a month the job has not run for), which the page says in words. A figure the job
+revised shows its revisions (« révisé le … : 12 → 13 »)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import partial
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
@@ -18,12 +21,13 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.auth.policies import current_operator, staff_required
-from portal.clock import today_in_france
+from portal.clock import now, today_in_france
 from portal.extensions import db
 from portal.network.models import Operator, Site, StaffRole
 from portal.network.territory import LOT_BY_NUMBER
 from portal.reporting.charts import Series, line_chart
-from portal.reporting.indicators import Figure, Period, compute
+from portal.reporting.indicators import Period, Reported, reported_figures
+from portal.reporting.indicators.stored import latest_reported_month
 from portal.reporting.steering_csv import steering_csv
 from portal.reporting.steering_forms import (
     SteeringForm,
@@ -37,6 +41,7 @@ from portal.reporting.steering_tables import (
     SteeringTable,
     Trend,
     family_tables,
+    flagged,
     formatted,
     missing_definitions,
     trends,
@@ -70,13 +75,22 @@ def _months(until: Period) -> list[Period]:
     return months[::-1]
 
 
+def _default_month(today: date) -> Period:
+    """The latest month the monthly job stored (the figures reported), else the last complete
+    month; never a month after the last complete one."""
+    complete = default_month(today)
+    if "month" in request.args:
+        return complete  # chosen: no statement for the default
+    return latest_reported_month(db.session, complete) or complete
+
+
 def _form(lots: list[tuple[str, str]] | None) -> tuple[SteeringForm, bool]:
     today = today_in_france()
     form = SteeringForm(
         request.args,
         today=today,
         lots=lots,
-        month=default_month(today).key,
+        month=_default_month(today).key,
         semester=default_semester(today).key,
     )
     valid = not {"month", "semester", "lot"} & set(request.args) or form.validate()
@@ -85,23 +99,45 @@ def _form(lots: list[tuple[str, str]] | None) -> tuple[SteeringForm, bool]:
 
 def _figures(
     month: Period, semester: Period, operator_ids: list[int] | None, by_site: bool
-) -> tuple[list[Period], list[Figure]]:
-    """The trend's 13 months and the chosen semester. The nation: one call for everything
-    (the page's budget of 20 statements: the core's ~15, the session's, the operators').
-    A lot with its sites: the sites' figures of the chosen month and semester only, then the
-    trend's few indicators over 13 months for the lot — the core's Python work grows with the
-    figures it makes, and 13 months of every site's figures would be thrown away."""
+) -> tuple[list[Period], Reported]:
+    """The chosen month and semester (every indicator; every site's too for a lot), then the
+    trend's few indicators over the 12 months before, for the lots: two statements when every
+    period is stored. A period never stored is computed now (the core's ~15 statements)."""
     months = _months(month)
-    if not by_site:
-        return months, compute(db.session, [*months, semester], operator_ids=operator_ids)
-    figures = compute(db.session, [month, semester], operator_ids=operator_ids, by_site=True)
+    chosen = reported_figures(
+        db.session, [month, semester], operator_ids=operator_ids, by_site=by_site
+    )
     trend_numbers = sorted({number for number, _category in TREND})
-    figures += [
-        f
-        for f in compute(db.session, months, operator_ids=operator_ids, numbers=trend_numbers)
-        if f.period != month  # already in the first call
-    ]
-    return months, figures
+    before = reported_figures(
+        db.session, months[:-1], operator_ids=operator_ids, numbers=trend_numbers
+    )
+    return months, chosen + before
+
+
+def _live_notes(reported: Reported, month: Period, semester: Period) -> list[str]:
+    """What the page says of the figures computed now (periods the job has not stored)."""
+    notes = []
+    if month in reported.live:
+        notes.append(
+            _("Calculé à l'instant : ce mois n'a pas encore été arrêté par le calcul mensuel.")
+        )
+    if semester in reported.live:
+        notes.append(
+            _(
+                "Calculé à l'instant : ce semestre n'a pas encore été arrêté par le calcul "
+                "mensuel (il l'est avec son dernier mois, juin ou décembre)."
+            )
+        )
+    others = [p for p in reported.live if p not in (month, semester)]
+    if others:
+        notes.append(
+            _(
+                "Tendance calculée à l'instant pour %(months)s : mois pas encore arrêtés par le "
+                "calcul mensuel.",
+                months=", ".join(period_name(p) for p in others),
+            )
+        )
+    return [str(n) for n in notes]
 
 
 def _shown(value: float, unit: str) -> str:
@@ -139,7 +175,7 @@ def _csv(tables: Sequence[SteeringTable], found: Sequence[Trend], name: str) -> 
             abort(404)
         name = f"{name}-{wanted}"
     return Response(
-        steering_csv(tables, found).encode("utf-8"),
+        steering_csv(tables, found, now()).encode("utf-8"),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
@@ -158,12 +194,12 @@ def _national(as_csv: bool) -> str | Response | tuple[str, int]:
         page = render_template("reporting/steering.html", form=form, national=True, tables=None)
         return page, 422
     month, semester = form.month_period, form.semester_period
-    months, figures = _figures(month, semester, None, by_site=False)
+    months, reported = _figures(month, semester, None, by_site=False)
     places = [_lot_place(o) for o in operators] + [_nation()]
-    tables = family_tables(figures, places, month, semester)
+    tables = family_tables(reported.figures, places, month, semester, reported.stored)
     chosen = next((p for p in places if p.operator_id == form.operator_id), None)
     trend_places = [_nation()] + ([chosen] if form.operator_id and chosen else [])
-    found = trends(figures, trend_places, months)
+    found = trends(reported.figures, trend_places, months, reported.stored)
     if as_csv:
         return _csv(tables, found, f"pilotage-{month.key}-{semester.key}")
     return render_template(
@@ -173,6 +209,8 @@ def _national(as_csv: bool) -> str | Response | tuple[str, int]:
         tables=tables,
         charts=_charts(found),
         missing=missing_definitions(),
+        flagged=flagged(tables),
+        live_notes=_live_notes(reported, month, semester),
         month=month,
         semester=semester,
         period_name=period_name,
@@ -203,16 +241,16 @@ def _lot(as_csv: bool) -> str | Response | tuple[str, int]:
         page = render_template("reporting/steering.html", form=form, national=False, tables=None)
         return page, 422
     month, semester = form.month_period, form.semester_period
-    months, figures = _figures(month, semester, [operator.id], by_site=True)
+    months, reported = _figures(month, semester, [operator.id], by_site=True)
     lot = _lot_place(operator)
     sites = db.session.scalars(
         select(Site).where(Site.operator_id == operator.id).order_by(Site.name)
     )
     places = [lot] + [Place(operator.id, s.id, s.name, lot.region, operator.code) for s in sites]
-    tables = family_tables(figures, places, month, semester)
+    tables = family_tables(reported.figures, places, month, semester, reported.stored)
     for table in tables:  # a site without any figure (a lot-only indicator) is left out
         table.rows = [r for r in table.rows if not r.site or any(v.figure for v in r.values)]
-    found = trends(figures, [lot], months)
+    found = trends(reported.figures, [lot], months, reported.stored)
     if as_csv:
         return _csv(tables, found, f"indicateurs-lot-{operator.lot_number}-{month.key}")
     return render_template(
@@ -223,6 +261,8 @@ def _lot(as_csv: bool) -> str | Response | tuple[str, int]:
         tables=tables,
         charts=_charts(found),
         missing=missing_definitions(),
+        flagged=flagged(tables),
+        live_notes=_live_notes(reported, month, semester),
         month=month,
         semester=semester,
         period_name=period_name,

@@ -4,7 +4,8 @@ phone, and nothing of another lot. Each page visited passes an axe scan. With SH
 screenshots are written there.
 
 The dataset: in September 2019 (a month no other test uses), lot 16 engages four UO1 against
-an order of 1,000 for the year: indicator 1.2 is 4/1,000, « 0,4 % »."""
+an order of 1,000 for the year: indicator 1.2 is 4/1,000, « 0,4 % », stored by the monthly job
+(`flask cep indicators --month 2019-09`) before the pages read it."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ def seed(app: Flask) -> tuple[str, str]:
         fc = ws.staff(db.session, role=StaffRole.FRANCE_COMPETENCES).email
         manager = ws.staff(db.session, "16", StaffRole.MANAGER).email
         db.session.commit()
+    # The pages read what the monthly job stored: September 2019 is reported (a run of the job
+    # again, after another test, stores a revision of what changed).
+    result = app.test_cli_runner().invoke(args=["cep", "indicators", "--month", "2019-09"])
+    assert result.exit_code == 0, result.output
     return fc, manager
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from portal.reporting.steering_tables import formatted
+from portal.reporting.steering_cells import formatted
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ the first appointment's site for 8.4: 3, 6.x, 8.2, 8.4, 8.6. The others are per 
 `Definition.by_site` says which.
 
 `snapshots(session, period)` reads what the monthly job (`flask cep indicators`) stored: each
-figure's latest revision with the earlier ones.
+figure's latest revision with the earlier ones. `reported_figures(session, periods, ...)`
+gives the figures as `compute` does, read from those snapshots in one statement, computing
+now only the periods never stored (the steering views read it).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from portal.reporting.indicators.figures import Figure, load_context, national
 from portal.reporting.indicators.periods import Period, last_months
 from portal.reporting.indicators.snapshots import Revision, SnapshotRow, snapshots
 from portal.reporting.indicators.sources import Sources
+from portal.reporting.indicators.stored import Reported, StoredFigure, reported_figures
 
 COMPUTED = tuple(d.number for d in DEFINITIONS if d.computed)
 
@@ -86,10 +89,13 @@ __all__ = [
     "Definition",
     "Figure",
     "Period",
+    "Reported",
     "Revision",
     "SnapshotRow",
+    "StoredFigure",
     "compute",
     "last_months",
+    "reported_figures",
     "snapshots",
     "unit_of",
 ]
