@@ -28,11 +28,15 @@ from portal.reporting.indicators.catalogue import unit_of
 from portal.reporting.indicators.stored import FigureKey
 from portal.reporting.steering_cells import Value, formatted
 
+# The reference list whose labels name the categories of an indicator counted by category.
+CATEGORY_LISTS = {"2.3": "categorie_sociale", "2.4": "statut", "8.2": "type_service"}
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
     definition: Definition
     category: str | None
+    category_label: str | None = None  # the reference list's label of the category
 
     @property
     def id(self) -> str:
@@ -46,7 +50,8 @@ class Column:
     def label(self) -> str:
         if self.definition.number == "8.4" and self.category == WITHIN_30:
             return str(_("8.4 Premiers rendez-vous dans les 30 jours ouvrés"))
-        suffix = f" — {self.category}" if self.category else ""
+        name = self.category_label or self.category
+        suffix = f" — {name}" if name else ""
         return f"{self.definition.number} {self.definition.label}{suffix}"
 
     @property
@@ -155,8 +160,10 @@ def family_tables(
     month: Period,
     semester: Period,
     stored: Stored | None = None,
+    labels: Mapping[tuple[str, str], str] | None = None,
 ) -> list[SteeringTable]:
-    """One table per family, then one per indicator counted by category (2.3, 2.4, 8.2)."""
+    """One table per family, then one per indicator counted by category (2.3, 2.4, 8.2),
+    whose categories read with their label from `labels` ((list, code) → label)."""
     index = _index(figures)
     keys = {p: p.key for p in {f.period for f in figures} | {month, semester}}
     categories: dict[tuple[str, str], list[str | None]] = {}
@@ -169,8 +176,10 @@ def family_tables(
     for definition in computed_definitions():
         period = _period_for(definition, month, semester)
         found = categories.get((definition.number, keys[period]), [None])
+        category_list = CATEGORY_LISTS.get(definition.number, "")
         columns = [
-            Column(definition, c) for c in sorted(found, key=lambda c: (c is not None, c or ""))
+            Column(definition, c, (labels or {}).get((category_list, c or "")))
+            for c in sorted(found, key=lambda c: (c is not None, c or ""))
         ]
         if getattr(definition, "by_category", False):
             apart.append(

@@ -15,11 +15,12 @@ from datetime import date
 from functools import partial
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from portal.advisor.reference import labels as reference_labels
 from portal.auth.policies import current_operator, staff_required
 from portal.clock import now, today_in_france
 from portal.extensions import db
@@ -181,6 +182,12 @@ def _csv(tables: Sequence[SteeringTable], found: Sequence[Trend], name: str) -> 
     )
 
 
+def _category_labels() -> dict[tuple[str, str], str]:
+    """The labels of the categories of 2.3, 2.4 and 8.2, from the reference lists (one
+    statement)."""
+    return reference_labels(db.session, str(get_locale()))
+
+
 def _operators() -> list[Operator]:
     return list(db.session.scalars(select(Operator).order_by(Operator.lot_number, Operator.name)))
 
@@ -196,7 +203,9 @@ def _national(as_csv: bool) -> str | Response | tuple[str, int]:
     month, semester = form.month_period, form.semester_period
     months, reported = _figures(month, semester, None, by_site=False)
     places = [_lot_place(o) for o in operators] + [_nation()]
-    tables = family_tables(reported.figures, places, month, semester, reported.stored)
+    tables = family_tables(
+        reported.figures, places, month, semester, reported.stored, _category_labels()
+    )
     chosen = next((p for p in places if p.operator_id == form.operator_id), None)
     trend_places = [_nation()] + ([chosen] if form.operator_id and chosen else [])
     found = trends(reported.figures, trend_places, months, reported.stored)
@@ -247,7 +256,9 @@ def _lot(as_csv: bool) -> str | Response | tuple[str, int]:
         select(Site).where(Site.operator_id == operator.id).order_by(Site.name)
     )
     places = [lot] + [Place(operator.id, s.id, s.name, lot.region, operator.code) for s in sites]
-    tables = family_tables(reported.figures, places, month, semester, reported.stored)
+    tables = family_tables(
+        reported.figures, places, month, semester, reported.stored, _category_labels()
+    )
     for table in tables:  # a site without any figure (a lot-only indicator) is left out
         table.rows = [r for r in table.rows if not r.site or any(v.figure for v in r.values)]
     found = trends(reported.figures, [lot], months, reported.stored)

@@ -183,3 +183,15 @@ def test_the_menu_leads_each_role_to_its_view(app: Flask, people: People) -> Non
     assert "Pilotage national" in text_of(fc.get("/pro/").data)
     manager = ws.sign_in(app.test_client(), people.manager16)
     assert "Indicateurs du lot" in text_of(manager.get("/pro/").data)
+
+
+def test_the_categories_read_with_their_labels(app: Flask, people: People) -> None:
+    """2.3 and 2.4 count the beneficiaries by category: the columns name each category as the
+    reference lists word it, in the person's language, never by its bare code."""
+    client = ws.sign_in(app.test_client(), people.france_competences)
+    french = text_of(client.get(NATIONAL + CHOSEN).data)
+    assert "Taux de recours au CEP selon la catégorie sociale — Ouvriers" in french
+    assert "Taux de recours au CEP selon le statut — Salarié en CDI" in french
+    english = text_of(client.get(NATIONAL + CHOSEN + "&lang=en").data)
+    assert "— Manual workers" in english
+    assert "— Employee on a permanent contract" in english
