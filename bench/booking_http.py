@@ -223,7 +223,7 @@ def hammer_bare(server: Server) -> Throughput:
         client.connection.close()
         began, results = time.perf_counter(), []
         for _ in range(BARE_PER_CLIENT):
-            status, headers, _, elapsed = client.get("/_bench/bare")
+            status, headers, _body, elapsed = client.get("/_bench/bare")
             assert status == 200
             timing = server_timing(headers["Server-Timing"])
             results.append((elapsed * 1000, *timing, headers.get("X-Bench-Worker", "")))

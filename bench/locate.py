@@ -122,7 +122,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve(root: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn (2 workers) serving `bench/app.py` from `root`, once its bare endpoint answers;
+    `env` adds to the environment (e.g. `BENCH_TIMING`)."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -136,10 +138,10 @@ def serve(root: Path) -> tuple[subprocess.Popen[bytes], str]:
             "bench.app:app",
         ],
         cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env={**os.environ, "PYTHONPATH": str(root), **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(200):
         try:
             urllib.request.urlopen(base + "/_bench/bare", timeout=1).read()
             break

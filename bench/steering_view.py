@@ -25,7 +25,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -76,34 +75,6 @@ def people() -> tuple[str, str, int]:
             made.append(member.email)
         db.session.commit()
     return made[0], made[1], operator_id
-
-
-def serve() -> tuple[subprocess.Popen[bytes], str]:
-    from bench.locate import free_port
-
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench.app:app",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_TIMING": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/_bench/bare", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, base
 
 
 def signed_in(base: str, email: str) -> urllib.request.OpenerDirector:
@@ -272,7 +243,9 @@ def main() -> None:
         explain()
     if args.profile:
         profile(fc_email, manager_email)
-    server, base = serve()
+    from bench.locate import serve
+
+    server, base = serve(ROOT, {"BENCH_TIMING": "1"})
     try:
         national, lot = signed_in(base, fc_email), signed_in(base, manager_email)
         bare = urllib.request.build_opener()
