@@ -27,7 +27,6 @@ from portal.advisor.models import (
     ReferenceItem,
     Unit,
 )
-from portal.advisor.profile_models import DossierProfile
 from portal.agenda.models import CalendarFeed
 from portal.audit.models import FileRead
 from portal.auth.models import LoginAttempt, StaffLink, UserSession
@@ -65,6 +64,7 @@ from portal.network.models import (
     advisor_site,
 )
 from portal.orientation.models import OrientationContact
+from portal.people.profile_models import DossierProfile
 from portal.privacy.models import ErasureRecord
 from portal.reporting.models import IndicatorSnapshot, PopulationRegion
 from portal.satisfaction.models import Survey

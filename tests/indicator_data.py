@@ -20,10 +20,10 @@ from portal.advisor.models import (
     UnitKind,
     UnitStatus,
 )
-from portal.advisor.profile_models import DossierProfile
 from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, RequestStatus, Slot
 from portal.network.models import Modality, Operator, Site, StaffMember, StaffRole
 from portal.orientation.models import OrientationContact
+from portal.people.profile_models import DossierProfile
 from portal.reporting.models import PopulationRegion
 from portal.satisfaction.models import Survey
 

@@ -33,7 +33,7 @@ def _table() -> sa.TableClause:
 
 
 def upgrade() -> None:
-    from portal.advisor.profile_lists import PROFILE_ITEMS
+    from portal.people.profile_lists import PROFILE_ITEMS
 
     rows = [
         {
@@ -51,7 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from portal.advisor.profile_lists import PROFILE_LISTS
+    from portal.people.profile_lists import PROFILE_LISTS
 
     table = _table()
     op.execute(table.delete().where(table.c.list_name.in_(PROFILE_LISTS)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from portal.advisor.contact_models import DossierHandover, DossierMessage
 from portal.advisor.models import Dossier, Interaction, ReferenceItem, Unit
-from portal.advisor.profile_models import DossierProfile
+from portal.people.profile_models import DossierProfile
 from portal.privacy.registry import ACCOMPANIMENT, DataKind, Erasure, Subject, declare
 
 declare(

@@ -1,5 +1,5 @@
 """The profile form (Annex 2 §1): every field of `DossierProfile`, all optional when saved;
-what is due, and from which unit, is `portal.advisor.profile_rules`' business.
+what is due, and from which unit, is `portal.people.profile_rules`' business.
 
 Choices come from the reference tables the view read; the communes are typed (a name, a
 postcode, or a suggestion's label) and resolved on the server by `resolve_commune`; when
@@ -17,21 +17,21 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from portal.advisor import profile_lists as lists
 from portal.advisor.forms import NOT_IN_TABLE, reference_choices
-from portal.advisor.profile_commune import (
+from portal.advisor.reference import ReferenceTables
+from portal.forms import PortalForm
+from portal.geo.gazetteer import get_gazetteer
+from portal.network.models import Site
+from portal.people import profile_lists as lists
+from portal.people.profile_commune import (
     Candidates,
     Located,
     NotFound,
     commune_label,
     locate_commune,
 )
-from portal.advisor.profile_models import DossierProfile
-from portal.advisor.profile_rules import ABROAD
-from portal.advisor.reference import ReferenceTables
-from portal.forms import PortalForm
-from portal.geo.gazetteer import get_gazetteer
-from portal.network.models import Site
+from portal.people.profile_models import DossierProfile
+from portal.people.profile_rules import ABROAD
 
 MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 TOO_LONG = _l("Ce texte est trop long (%(max)d caractères au plus).")

@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import Dossier
-from portal.advisor.profile_models import DossierProfile
 from portal.advisor.rules import add_months
 from portal.clock import now
 from portal.network.models import Site
+from portal.people.profile_models import DossierProfile
 
 # (sexe, niveau, NAF section, size, PCS, sector label, occupation, statut, years in company)
 SITUATIONS = (

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from portal.advisor import reference_data as ref
 from portal.advisor.models import Unit
-from portal.advisor.profile_rules import missing_fields as profile_rules_missing
 from portal.advisor.reference import items
 from portal.advisor.rules import Stage
 from portal.advisor.unit_work import missing_fields
@@ -33,6 +32,7 @@ from portal.livrables.models import (
     SignatureParty,
 )
 from portal.livrables.signing_scan import SCAN_TYPES, UnreadableScan, check_readable, sniff
+from portal.people.profile_rules import missing_fields as profile_rules_missing
 
 
 class SigningErrorCode(StrEnum):

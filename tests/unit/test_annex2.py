@@ -20,7 +20,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import ClosureKind, Interaction, Unit, UnitKind, UnitStatus
-from portal.advisor.profile_models import DossierProfile
 from portal.mediation.models import (
     Channel,
     Complaint,
@@ -30,6 +29,7 @@ from portal.mediation.models import (
     ReferredBy,
 )
 from portal.network.models import StaffMember
+from portal.people.profile_models import DossierProfile
 from portal.reporting.annex2 import Period, stream_rows
 from portal.reporting.annex2_columns import COLUMNS, NOT_CAPTURED
 from portal.reporting.annex2_files import encode, targets

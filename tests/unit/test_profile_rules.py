@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.advisor.profile_commune import Candidates, Located, NotFound, locate_commune
 from portal.advisor.profile_forms import parse_month
-from portal.advisor.profile_lists import PROFILE_ITEMS, STATUT
-from portal.advisor.profile_rules import due_fields, missing_fields, statut_for_situation
-from portal.advisor.profile_service import ProfileError, ProfileErrorCode, check_entry_month
 from portal.geo.gazetteer import get_gazetteer
 from portal.orientation.rules import Situation
+from portal.people.profile_commune import Candidates, Located, NotFound, locate_commune
+from portal.people.profile_lists import PROFILE_ITEMS, STATUT
+from portal.people.profile_rules import due_fields, missing_fields, statut_for_situation
+from portal.people.profile_service import ProfileError, ProfileErrorCode, check_entry_month
 
 UO1_FIELDS = [
     "sexe",

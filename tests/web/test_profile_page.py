@@ -17,7 +17,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.advisor.models import Dossier, UnitKind
-from portal.advisor.profile_models import DossierProfile
 from portal.booking.models import AppointmentRequest, RequestStatus
 from portal.clock import now, today_in_france
 from portal.extensions import db
@@ -25,6 +24,7 @@ from portal.livrables.models import Livrable, LivrableKind, LivrableStatus
 from portal.network.models import StaffRole
 from portal.orientation.models import OrientationContact
 from portal.orientation.rules import Route, Situation
+from portal.people.profile_models import DossierProfile
 from portal.privacy.export import export_person
 from tests.workspace_data import engaged, sign_in, staff
 

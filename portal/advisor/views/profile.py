@@ -1,9 +1,9 @@
 """/pro/dossiers/<id>/profil: the person's Annex 2 profile (issue 15 §1).
 
 The dossier's advisors fill it in, its managers read it, anyone else gets 404 (the dossier
-page's rules). Everything is checked here and in `portal.advisor.profile_service`; a refusal
+page's rules). Everything is checked here and in `portal.people.profile_service`; a refusal
 comes back next to its field with what was typed (422). What is due, and from which unit, is
-`portal.advisor.profile_rules`; the dossier page shows what is missing
+`portal.people.profile_rules`; the dossier page shows what is missing
 (`advisor/_profile_summary.html`, fed by `profile_missing`, with no query of its own).
 """
 
@@ -17,10 +17,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from portal.advisor import profile_lists as lists
 from portal.advisor.models import Dossier, UnitKind
 from portal.advisor.policies import can_work_on_dossier, dossier_or_404
-from portal.advisor.profile_commune import Located
 from portal.advisor.profile_forms import (
     PLAIN_FIELDS,
     ProfileForm,
@@ -28,9 +26,6 @@ from portal.advisor.profile_forms import (
     parse_month,
     resolve_commune,
 )
-from portal.advisor.profile_models import DossierProfile
-from portal.advisor.profile_rules import ABROAD, missing_fields, statut_for_situation
-from portal.advisor.profile_service import ProfileError, front_door_situation, save_profile
 from portal.advisor.reference import reference_tables
 from portal.advisor.views import bp
 from portal.advisor.views.profile_texts import PROFILE_ERRORS, PROFILE_FIELD_LABELS
@@ -39,6 +34,11 @@ from portal.clock import today_in_france
 from portal.extensions import db
 from portal.network.models import Site, StaffRole
 from portal.orientation.labels import SITUATIONS
+from portal.people import profile_lists as lists
+from portal.people.profile_commune import Located
+from portal.people.profile_models import DossierProfile
+from portal.people.profile_rules import ABROAD, missing_fields, statut_for_situation
+from portal.people.profile_service import ProfileError, front_door_situation, save_profile
 
 
 def dossier_kind(dossier: Dossier) -> str:

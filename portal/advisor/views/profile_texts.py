@@ -1,14 +1,14 @@
 """Words of the profile page and of what it lacks: the name of each due field, and the
-sentence of each refusal of `portal.advisor.profile_service`."""
+sentence of each refusal of `portal.people.profile_service`."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from portal.advisor.profile_service import ProfileErrorCode
+from portal.people.profile_service import ProfileErrorCode
 
-# The names `portal.advisor.profile_rules.missing_fields` gives, as a person reads them.
+# The names `portal.people.profile_rules.missing_fields` gives, as a person reads them.
 PROFILE_FIELD_LABELS: dict[str, LazyString] = {
     "sexe": _l("Sexe"),
     "adresse_nom_voie": _l("Adresse : nom de la voie"),

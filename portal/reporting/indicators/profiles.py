@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, literal_column, select, union_all
 
 from portal.advisor.models import Dossier, Unit, UnitKind
-from portal.advisor.profile_models import DossierProfile
+from portal.people.profile_models import DossierProfile
 from portal.reporting.indicators.figures import Figure, figure
 from portal.reporting.indicators.periods import bucket, layers, span
 from portal.reporting.indicators.sources import Sources, range_

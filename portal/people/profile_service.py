@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.advisor import profile_lists as lists
 from portal.advisor.models import Dossier
-from portal.advisor.profile_models import DossierProfile
 from portal.advisor.reference import active_codes
 from portal.advisor.rules import add_months
 from portal.clock import now
 from portal.network.models import Site, StaffMember
 from portal.orientation.models import OrientationContact
+from portal.people import profile_lists as lists
+from portal.people.profile_models import DossierProfile
 
 # Each coded field and the list its code comes from.
 CODED = {

@@ -10,7 +10,7 @@ bands of companies; the groups of the PCS 2020.
 The `statut` list refines the situation asked at the front door (`portal.orientation.rules.
 Situation`): each status names as `parent` the situation it belongs to, so that a UO0's
 situation can prefill the status when it leads to one status only (see
-`portal.advisor.profile_rules.statut_for_situation`).
+`portal.people.profile_rules.statut_for_situation`).
 """
 
 from __future__ import annotations
