@@ -150,7 +150,7 @@ def explain() -> None:
     from portal.extensions import db
     from portal.reporting.indicators import Period, reported_figures
     from portal.reporting.steering_forms import default_semester
-    from portal.reporting.steering_tables import TREND
+    from portal.reporting.steering_trends import TREND
 
     months = [Period.parse(m) for m in months_shown()]
     semester = default_semester(today_in_france())

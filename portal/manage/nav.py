@@ -26,7 +26,7 @@ STAFF_NAV = (
     ("manage.sites", _l("Sites et horaires"), MANAGER),
     ("manage.availability", _l("Disponibilités des conseillers"), MANAGER),
     ("advisor.video_setting", _l("Visioconférence"), MANAGER),
-    ("steering.lot", _l("Indicateurs du lot"), MANAGER),
+    ("steering_lot.lot", _l("Indicateurs du lot"), MANAGER),
     ("manage.delays", _l("Délai du premier rendez-vous"), MANAGER),
     ("satisfaction.indicator", _l("Satisfaction et réengagements"), MANAGER),
     ("reporting.complaints_indicator", _l("Réclamations et médiateur (8.7)"), MANAGER),

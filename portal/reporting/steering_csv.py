@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from portal.clock import PARIS
 from portal.reporting.exports import BOM
 from portal.reporting.steering_forms import period_name
-from portal.reporting.steering_tables import Column, SteeringTable, Trend, Value
+from portal.reporting.steering_tables import Column, SteeringTable, Value
+from portal.reporting.steering_trends import Trend
 from portal.reporting.texts import Cell, Kind
 
 

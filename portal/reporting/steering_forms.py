@@ -1,7 +1,7 @@
 """The steering views' chooser (issue 15 §3): the month of the monthly indicators, the semester
-of the semestrial ones and, on the national view, the lot whose trend is drawn beside the
-nation's. A GET form (no CSRF), checked on the server; a wrong value is told and the other
-choices are kept."""
+of the semestrial ones, on the national view the lot whose trend is drawn beside the nation's,
+and on a lot's sites' detail the table shown. A GET form (no CSRF), checked on the server; a
+wrong value is told and the other choices are kept."""
 
 from __future__ import annotations
 
@@ -61,12 +61,14 @@ class SteeringForm(PortalForm):
         _l("Semestre (indicateurs semestriels)"), choices=[], validate_choice=False
     )
     lot = SelectField(_l("Lot comparé à la nation"), choices=[], validate_choice=False)
+    table = SelectField(_l("Tableau"), choices=[], validate_choice=False)
 
     def __init__(
         self,
         *args: object,
         today: date | None = None,
         lots: list[tuple[str, str]] | None = None,
+        tables: list[tuple[str, str]] | None = None,
         **kwargs: object,
     ):
         super().__init__(*args, **kwargs)
@@ -84,6 +86,10 @@ class SteeringForm(PortalForm):
         self.lot.choices = [("", _("Aucun")), *(lots or [])]
         if lots is None:
             del self.lot  # the lot view has its own lot
+        if tables is None:
+            del self.table  # only the sites' detail shows one table
+        else:
+            self.table.choices = tables
 
     def validate_month(self, field: SelectField) -> None:
         if field.data not in {value for value, _label in self.month.choices}:
@@ -96,6 +102,10 @@ class SteeringForm(PortalForm):
     def validate_lot(self, field: SelectField) -> None:
         if field.data and field.data not in {value for value, _label in self.lot.choices}:
             raise ValidationError(_("Choisissez un lot de la liste."))
+
+    def validate_table(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in self.table.choices}:
+            raise ValidationError(_("Choisissez un tableau de la liste."))
 
     @property
     def month_period(self) -> Period:

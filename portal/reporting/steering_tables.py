@@ -65,6 +65,13 @@ class Column:
             }[self.unit]
         )
 
+    @property
+    def hint(self) -> str:
+        """What the figure is, beside its label: « taux, semestriel »."""
+        if self.definition.periodicity == "semester":
+            return f"{self.unit_name}, {_('semestriel')}"
+        return self.unit_name
+
 
 @dataclass(slots=True)
 class Row:
@@ -87,6 +94,7 @@ class SteeringTable:
     period: Period
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
+    per_site: bool = False  # an indicator of the table has a figure per site
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +141,11 @@ def missing_definitions() -> list[Definition]:
     return [d for d in DEFINITIONS if d.missing is not None]
 
 
-def _period_for(definition: Definition, month: Period, semester: Period) -> Period:
+def period_for(definition: Definition, month: Period, semester: Period) -> Period:
     return semester if definition.periodicity == "semester" else month
 
 
-def _index(figures: Iterable[Figure]) -> dict[FigureKey, Figure]:
+def index_of(figures: Iterable[Figure]) -> dict[FigureKey, Figure]:
     keys: dict[Period, str] = {}  # `Period.key` formats its text at each call
     return {
         (
@@ -154,6 +162,40 @@ def _index(figures: Iterable[Figure]) -> dict[FigureKey, Figure]:
 Stored = Mapping[FigureKey, StoredFigure]
 
 
+@dataclass(frozen=True, slots=True)
+class TableShape:
+    """A table before its figures: its id, title and indicators (a family of CCTP 4.3, or
+    one indicator counted by category)."""
+
+    id: str
+    title: str
+    definitions: tuple[Definition, ...]
+
+    @property
+    def per_site(self) -> bool:
+        """Whether an indicator of the table has a figure per site (3, 6.x, 8.2, 8.4, 8.6)."""
+        return any(d.by_site for d in self.definitions)
+
+
+def table_shapes() -> list[TableShape]:
+    """The tables of the steering views, in the contract's order: one per family, then one
+    per indicator counted by category (2.3, 2.4, 8.2)."""
+    families: dict[str, list[Definition]] = {}
+    apart = []
+    for definition in computed_definitions():
+        if definition.by_category:
+            number = definition.number
+            title = f"{number} {definition.label}"
+            apart.append(TableShape(f"indicateur-{number.replace('.', '-')}", title, (definition,)))
+        else:
+            families.setdefault(str(definition.family), []).append(definition)
+    shapes = [
+        TableShape(f"famille-{i}", family, tuple(definitions))
+        for i, (family, definitions) in enumerate(families.items(), start=1)
+    ]
+    return shapes + apart
+
+
 def family_tables(
     figures: Sequence[Figure],
     places: Sequence[Place],
@@ -161,54 +203,43 @@ def family_tables(
     semester: Period,
     stored: Stored | None = None,
     labels: Mapping[tuple[str, str], str] | None = None,
+    shapes: Sequence[TableShape] | None = None,
 ) -> list[SteeringTable]:
-    """One table per family, then one per indicator counted by category (2.3, 2.4, 8.2),
-    whose categories read with their label from `labels` ((list, code) → label)."""
-    index = _index(figures)
+    """The tables of `shapes` (every one when None), filled for the places; the categories
+    of 2.3, 2.4 and 8.2 read with their label from `labels` ((list, code) → label)."""
+    index = index_of(figures)
     keys = {p: p.key for p in {f.period for f in figures} | {month, semester}}
     categories: dict[tuple[str, str], list[str | None]] = {}
     for f in figures:
         seen = categories.setdefault((f.number, keys[f.period]), [])
         if f.category not in seen:
             seen.append(f.category)
-    tables: dict[str, SteeringTable] = {}
-    apart: list[SteeringTable] = []
-    for definition in computed_definitions():
-        period = _period_for(definition, month, semester)
-        found = categories.get((definition.number, keys[period]), [None])
-        category_list = CATEGORY_LISTS.get(definition.number, "")
-        columns = [
-            Column(definition, c, (labels or {}).get((category_list, c or "")))
-            for c in sorted(found, key=lambda c: (c is not None, c or ""))
-        ]
-        if getattr(definition, "by_category", False):
-            apart.append(
-                SteeringTable(
-                    f"indicateur-{definition.number.replace('.', '-')}",
-                    f"{definition.number} {definition.label}",
-                    period,
-                    columns,
-                )
-            )
-            continue
-        family = str(definition.family)
-        table = tables.get(family)
-        if table is None:
-            table = tables[family] = SteeringTable(f"famille-{len(tables) + 1}", family, period, [])
-        table.columns.extend(columns)
-    result = [*tables.values(), *apart]
+    result = []
+    for shape in table_shapes() if shapes is None else shapes:
+        columns = []
+        for definition in shape.definitions:
+            period = period_for(definition, month, semester)
+            found = categories.get((definition.number, keys[period]), [None])
+            category_list = CATEGORY_LISTS.get(definition.number, "")
+            columns += [
+                Column(definition, c, (labels or {}).get((category_list, c or "")))
+                for c in sorted(found, key=lambda c: (c is not None, c or ""))
+            ]
+        period = period_for(shape.definitions[0], month, semester)
+        result.append(
+            SteeringTable(shape.id, shape.title, period, columns, per_site=shape.per_site)
+        )
     stored = stored or {}
     for table in result:
         # Each column's key, unit and period worked out once, not for every place.
-        shapes = [
-            (c, c.unit, keys[_period_for(c.definition, month, semester)]) for c in table.columns
+        layout = [
+            (c, c.unit, keys[period_for(c.definition, month, semester)]) for c in table.columns
         ]
-        per_site = any(c.definition.by_site for c in table.columns)
         for place in places:
-            if place.site_id is not None and not per_site:
+            if place.site_id is not None and not table.per_site:
                 continue  # no indicator of the table has a figure per site
             values = []
-            for column, unit, period_key in shapes:
+            for column, unit, period_key in layout:
                 key = (
                     column.definition.number,
                     period_key,
@@ -233,64 +264,21 @@ def family_tables(
     return result
 
 
-@dataclass(slots=True)
-class Trend:
-    id: str
-    column: Column
-    months: list[Period]
-    series: list[tuple[Place, list[Value]]]
-
-    @property
-    def has_values(self) -> bool:
-        """Whether any month has a figure: a chart of dashes only is not drawn."""
-        return any(v.figure and v.figure.value is not None for _p, vs in self.series for v in vs)
-
-
-# The trend's key indicators: engagements in UO1, first appointments within 30 jours ouvrés,
-# and 6.5 (CCTP 4.3), month by month over 13 months.
-TREND = (("1.2", None), ("8.4", WITHIN_30), ("6.5", None))
-
-
-def trends(
-    figures: Sequence[Figure],
-    places: Sequence[Place],
-    months: list[Period],
-    stored: Stored | None = None,
-) -> list[Trend]:
-    index = _index(figures)
-    by_number = {d.number: d for d in computed_definitions()}
-    result = []
-    for number, category in TREND:
-        definition = by_number.get(number)
-        if definition is None:
-            continue
-        column = Column(definition, category)
-        series = []
-        for place in places:
-            values = []
-            for month in months:
-                key = (number, month.key, place.operator_id, place.site_id, category)
-                figure = index.get(key)
-                value = None if figure is None else figure.value
-                how = (stored or {}).get(key)
-                values.append(Value(figure, column.unit, below_rule(column, value), how))
-            series.append((place, values))
-        result.append(Trend(f"tendance-{column.id.replace('.', '-')}", column, months, series))
-    return result
-
-
 __all__ = [
-    "TREND",
     "Column",
     "Place",
     "Row",
     "SteeringTable",
-    "Trend",
+    "Stored",
+    "TableShape",
     "Value",
     "below_rule",
+    "computed_definitions",
     "family_tables",
     "flagged",
     "formatted",
+    "index_of",
     "missing_definitions",
-    "trends",
+    "period_for",
+    "table_shapes",
 ]

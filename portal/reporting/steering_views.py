@@ -1,6 +1,6 @@
 """The steering views of issue 15 §3: the national view for France compétences staff and the
-mediator (every lot side by side, aggregated figures only) and the lot view for an operator's
-manager (their lot and its sites), each with its trend charts and a CSV of every table.
+mediator (every lot side by side, aggregated figures only), with its trend charts and a CSV of
+every table; and the helpers the lot's view shares with it (`steering_lot`).
 
 The pages show the figures as they were reported: `reported_figures` reads what the monthly job
 (`flask cep indicators`) stored — one statement for the chosen month and semester, one for the
@@ -21,10 +21,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.advisor.reference import labels as reference_labels
-from portal.auth.policies import current_operator, staff_required
+from portal.auth.policies import staff_required
 from portal.clock import now, today_in_france
 from portal.extensions import db
-from portal.network.models import Operator, Site, StaffRole
+from portal.network.models import Operator, StaffRole
 from portal.network.territory import LOT_BY_NUMBER
 from portal.reporting.charts import Series, line_chart
 from portal.reporting.indicators import Period, Reported, reported_figures
@@ -37,16 +37,14 @@ from portal.reporting.steering_forms import (
     period_name,
 )
 from portal.reporting.steering_tables import (
-    TREND,
     Place,
     SteeringTable,
-    Trend,
     family_tables,
     flagged,
     formatted,
     missing_definitions,
-    trends,
 )
+from portal.reporting.steering_trends import TREND, Trend, trends
 
 bp = Blueprint("steering", __name__)
 
@@ -56,20 +54,20 @@ NATIONAL = (StaffRole.FRANCE_COMPETENCES, StaffRole.MEDIATOR)
 TREND_MONTHS = 13  # a year and the same month a year before
 
 
-def _lot_name(operator: Operator) -> str:
+def lot_name(operator: Operator) -> str:
     return str(_("Lot %(number)d — %(name)s", number=operator.lot_number, name=operator.name))
 
 
-def _lot_place(operator: Operator) -> Place:
+def lot_place(operator: Operator) -> Place:
     lot = LOT_BY_NUMBER.get(operator.lot_number)
-    return Place(operator.id, None, _lot_name(operator), lot.name if lot else "", operator.code)
+    return Place(operator.id, None, lot_name(operator), lot.name if lot else "", operator.code)
 
 
-def _nation() -> Place:
+def nation() -> Place:
     return Place(None, None, _("Ensemble des lots"))
 
 
-def _months(until: Period) -> list[Period]:
+def months_until(until: Period) -> list[Period]:
     months = [until]
     while len(months) < TREND_MONTHS:
         months.append(months[-1].previous())
@@ -85,29 +83,33 @@ def _default_month(today: date) -> Period:
     return latest_reported_month(db.session, complete) or complete
 
 
-def _form(lots: list[tuple[str, str]] | None) -> tuple[SteeringForm, bool]:
+def chooser(
+    lots: list[tuple[str, str]] | None, tables: list[tuple[str, str]] | None = None
+) -> tuple[SteeringForm, bool]:
+    """The page's chooser, filled from the query string; valid when nothing is asked (the
+    defaults)."""
     today = today_in_france()
     form = SteeringForm(
         request.args,
         today=today,
         lots=lots,
+        tables=tables,
+        table=tables[0][0] if tables else None,
         month=_default_month(today).key,
         semester=default_semester(today).key,
     )
-    valid = not {"month", "semester", "lot"} & set(request.args) or form.validate()
+    valid = not {"month", "semester", "lot", "table"} & set(request.args) or form.validate()
     return form, bool(valid)
 
 
-def _figures(
-    month: Period, semester: Period, operator_ids: list[int] | None, by_site: bool
+def figures_of(
+    month: Period, semester: Period, operator_ids: list[int] | None
 ) -> tuple[list[Period], Reported]:
-    """The chosen month and semester (every indicator; every site's too for a lot), then the
-    trend's few indicators over the 12 months before, for the lots: two statements when every
-    period is stored. A period never stored is computed now (the core's ~15 statements)."""
-    months = _months(month)
-    chosen = reported_figures(
-        db.session, [month, semester], operator_ids=operator_ids, by_site=by_site
-    )
+    """The chosen month and semester (every indicator, for the lots), then the trend's few
+    indicators over the 12 months before: two statements when every period is stored. A
+    period never stored is computed now (the core's ~15 statements)."""
+    months = months_until(month)
+    chosen = reported_figures(db.session, [month, semester], operator_ids=operator_ids)
     trend_numbers = sorted({number for number, _category in TREND})
     before = reported_figures(
         db.session, months[:-1], operator_ids=operator_ids, numbers=trend_numbers
@@ -115,7 +117,7 @@ def _figures(
     return months, chosen + before
 
 
-def _live_notes(reported: Reported, month: Period, semester: Period) -> list[str]:
+def live_notes(reported: Reported, month: Period, semester: Period) -> list[str]:
     """What the page says of the figures computed now (periods the job has not stored)."""
     notes = []
     if month in reported.live:
@@ -145,7 +147,7 @@ def _shown(value: float, unit: str) -> str:
     return formatted(value, unit)
 
 
-def _charts(found: Sequence[Trend]) -> list[tuple[Trend, Markup]]:
+def charts_of(found: Sequence[Trend]) -> list[tuple[Trend, Markup]]:
     """Each trend as a line chart (the nation's and the lot's lines); its table follows it."""
     charts = []
     for trend in found:
@@ -166,7 +168,7 @@ def _charts(found: Sequence[Trend]) -> list[tuple[Trend, Markup]]:
     return charts
 
 
-def _csv(tables: Sequence[SteeringTable], found: Sequence[Trend], name: str) -> Response:
+def csv_response(tables: Sequence[SteeringTable], found: Sequence[Trend], name: str) -> Response:
     """The tables asked by `?table=` (every one when absent), as a CSV download."""
     wanted = request.args.get("table", "").strip()
     if wanted:
@@ -182,7 +184,7 @@ def _csv(tables: Sequence[SteeringTable], found: Sequence[Trend], name: str) -> 
     )
 
 
-def _category_labels() -> dict[tuple[str, str], str]:
+def category_labels() -> dict[tuple[str, str], str]:
     """The labels of the categories of 2.3, 2.4 and 8.2, from the reference lists (one
     statement)."""
     return reference_labels(db.session, str(get_locale()))
@@ -194,32 +196,32 @@ def _operators() -> list[Operator]:
 
 def _national(as_csv: bool) -> str | Response | tuple[str, int]:
     operators = _operators()
-    form, valid = _form([(str(o.id), _lot_name(o)) for o in operators])
+    form, valid = chooser([(str(o.id), lot_name(o)) for o in operators])
     if not valid:
         if as_csv:
             abort(422)  # the CSV link is built from a valid page: no person types it
         page = render_template("reporting/steering.html", form=form, national=True, tables=None)
         return page, 422
     month, semester = form.month_period, form.semester_period
-    months, reported = _figures(month, semester, None, by_site=False)
-    places = [_lot_place(o) for o in operators] + [_nation()]
+    months, reported = figures_of(month, semester, None)
+    places = [lot_place(o) for o in operators] + [nation()]
     tables = family_tables(
-        reported.figures, places, month, semester, reported.stored, _category_labels()
+        reported.figures, places, month, semester, reported.stored, category_labels()
     )
     chosen = next((p for p in places if p.operator_id == form.operator_id), None)
-    trend_places = [_nation()] + ([chosen] if form.operator_id and chosen else [])
+    trend_places = [nation()] + ([chosen] if form.operator_id and chosen else [])
     found = trends(reported.figures, trend_places, months, reported.stored)
     if as_csv:
-        return _csv(tables, found, f"pilotage-{month.key}-{semester.key}")
+        return csv_response(tables, found, f"pilotage-{month.key}-{semester.key}")
     return render_template(
         "reporting/steering.html",
         form=form,
         national=True,
         tables=tables,
-        charts=_charts(found),
+        charts=charts_of(found),
         missing=missing_definitions(),
         flagged=flagged(tables),
-        live_notes=_live_notes(reported, month, semester),
+        live_notes=live_notes(reported, month, semester),
         month=month,
         semester=semester,
         period_name=period_name,
@@ -238,59 +240,8 @@ def national_csv() -> str | Response | tuple[str, int]:
     return _national(as_csv=True)
 
 
-def _lot(as_csv: bool) -> str | Response | tuple[str, int]:
-    operator = current_operator()
-    asked = request.args.get("operator")
-    if asked is not None and asked != str(operator.id):
-        abort(404)  # another lot: as any foreign object, it does not exist for this manager
-    form, valid = _form(None)
-    if not valid:
-        if as_csv:
-            abort(422)
-        page = render_template("reporting/steering.html", form=form, national=False, tables=None)
-        return page, 422
-    month, semester = form.month_period, form.semester_period
-    months, reported = _figures(month, semester, [operator.id], by_site=True)
-    lot = _lot_place(operator)
-    sites = db.session.scalars(
-        select(Site).where(Site.operator_id == operator.id).order_by(Site.name)
-    )
-    places = [lot] + [Place(operator.id, s.id, s.name, lot.region, operator.code) for s in sites]
-    tables = family_tables(
-        reported.figures, places, month, semester, reported.stored, _category_labels()
-    )
-    for table in tables:  # a site without any figure (a lot-only indicator) is left out
-        table.rows = [r for r in table.rows if not r.site or any(v.figure for v in r.values)]
-    found = trends(reported.figures, [lot], months, reported.stored)
-    if as_csv:
-        return _csv(tables, found, f"indicateurs-lot-{operator.lot_number}-{month.key}")
-    return render_template(
-        "reporting/steering.html",
-        form=form,
-        national=False,
-        lot_name=lot.label,
-        tables=tables,
-        charts=_charts(found),
-        missing=missing_definitions(),
-        flagged=flagged(tables),
-        live_notes=_live_notes(reported, month, semester),
-        month=month,
-        semester=semester,
-        period_name=period_name,
-    )
-
-
-@bp.get("/pro/pilotage/lot")
-@staff_required(StaffRole.MANAGER)
-def lot() -> str | Response | tuple[str, int]:
-    return _lot(as_csv=request.args.get("format") == "csv")
-
-
-@bp.get("/pro/pilotage/lot.csv")
-@staff_required(StaffRole.MANAGER)
-def lot_csv() -> str | Response | tuple[str, int]:
-    return _lot(as_csv=True)
-
-
 def init_app(app: Flask) -> None:
+    from portal.reporting import steering_lot  # its routes use this module's helpers
+
     app.register_blueprint(bp)
+    app.register_blueprint(steering_lot.bp)

@@ -1,7 +1,7 @@
 """France compétences steers the lots in a real browser (issue 15 §3): the national view, a
 trend chart and its table, a CSV downloaded; then a manager reads their lot's indicators on a
-phone, and nothing of another lot. Each page visited passes an axe scan. With SHOTS_DIR set,
-screenshots are written there.
+phone, nothing of another lot, and the detail by site of one table. Each page visited passes an
+axe scan. With SHOTS_DIR set, screenshots are written there.
 
 The dataset: in September 2019 (a month no other test uses), lot 16 engages four UO1 against
 an order of 1,000 for the year: indicator 1.2 is 4/1,000, « 0,4 % », stored by the monthly job
@@ -10,6 +10,7 @@ an order of 1,000 for the year: indicator 1.2 is 4/1,000, « 0,4 % », stored by
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -104,3 +105,17 @@ def test_france_competences_steers_and_a_manager_reads_their_lot(
     assert no_sideways_scroll(phone), "the page scrolls sideways on a phone"
     assert_accessible(phone)
     shot(phone, "pilotage-lot")
+
+    # A table meaningful per site leads to its sites' detail, for the same month.
+    phone.get_by_role(
+        "link", name=re.compile(r"^Détail par site \(\d+ sites?\) : Parcours")
+    ).click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Indicateurs du lot par site")
+    expect(phone.get_by_label("Tableau", exact=True)).to_have_value("famille-3")
+    expect(phone.get_by_label("Mois (indicateurs mensuels)")).to_have_value("2019-09")
+    expect(phone.get_by_role("table", name="Parcours — septembre 2019")).to_contain_text(
+        "Lot 16 — "
+    )
+    assert no_sideways_scroll(phone), "the sites' detail scrolls sideways on a phone"
+    assert_accessible(phone)
+    shot(phone, "pilotage-lot-sites")
