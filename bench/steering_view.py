@@ -12,6 +12,8 @@ signed in through the real form, request after request:
 - the national view `/pro/pilotage` (the last complete month, a lot's trend beside the
   nation's) — targets p95 ≤ 300 ms and ≤ 20 SQL statements;
 - the lot's view `/pro/pilotage/lot` for the manager — target p95 ≤ 100 ms;
+- the lot's detail by site of its widest table (« Parcours », 6.1–6.8, every site),
+  `/pro/pilotage/lot/sites?table=famille-3` — no target of its own; measured beside the lot's;
 - the bare endpoint `/_bench/bare`, for the ratio.
 
 `--explain` also runs the national page's `reported_figures` calls once in-process and prints
@@ -193,7 +195,11 @@ def profile(fc_email: str, manager_email: str) -> None:
 
     from bench.app import app
 
-    for email, path in ((fc_email, "/pro/pilotage"), (manager_email, "/pro/pilotage/lot")):
+    for email, path in (
+        (fc_email, "/pro/pilotage"),
+        (manager_email, "/pro/pilotage/lot"),
+        (manager_email, "/pro/pilotage/lot/sites?table=famille-3"),
+    ):
         client = app.test_client()
         page = client.get("/pro/connexion").get_data(as_text=True)
         token = CSRF.search(page)
@@ -252,6 +258,11 @@ def main() -> None:
         pages = {
             "national view /pro/pilotage": (national, f"{base}/pro/pilotage?lot={operator_id}"),
             "lot view /pro/pilotage/lot": (lot, f"{base}/pro/pilotage/lot"),
+            # The lot's widest table by site (Parcours, 6.1–6.8), from the lot page's link.
+            "sites /pro/pilotage/lot/sites": (
+                lot,
+                f"{base}/pro/pilotage/lot/sites?table=famille-3",
+            ),
             "bare endpoint": (bare, f"{base}/_bench/bare"),
         }
         for opener, url in pages.values():  # warm-up: both workers, every page
@@ -271,7 +282,7 @@ def main() -> None:
         server_ms = [r[1] for r in rows]
         sql_ms = [r[3] for r in rows]
         print(
-            f"  {name:<30} p50 {pct(client, 50):7.1f} ms  p95 {pct(client, 95):7.1f} ms"
+            f"  {name:<34} p50 {pct(client, 50):7.1f} ms  p95 {pct(client, 95):7.1f} ms"
             f"  (server p95 {pct(server_ms, 95):7.1f} ms, SQL p50 {pct(sql_ms, 50):6.1f} ms)"
             f"  SQL statements max"
             f" {max(r[2] for r in rows)}  ratio p95 {pct(client, 95) / bare_p95:5.1f}x"
