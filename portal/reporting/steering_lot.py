@@ -48,6 +48,7 @@ from portal.reporting.steering_views import (
     figures_of,
     live_notes,
     lot_place,
+    refused,
 )
 
 bp = Blueprint("steering_lot", __name__)
@@ -124,10 +125,7 @@ def _lot(as_csv: bool) -> Page:
     operator = _operator()
     form, valid = chooser(None)
     if not valid:
-        if as_csv:
-            abort(422)  # the CSV link is built from a valid page: no person types it
-        page = render_template("reporting/steering.html", form=form, national=False, tables=None)
-        return page, 422
+        return refused(form, as_csv, national=False)
     month, semester = form.month_period, form.semester_period
     months, reported = figures_of(month, semester, [operator.id])
     lot = lot_place(operator)

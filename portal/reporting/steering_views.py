@@ -102,6 +102,15 @@ def chooser(
     return form, bool(valid)
 
 
+def refused(form: SteeringForm, as_csv: bool, *, national: bool) -> tuple[str, int]:
+    """A wrong choice, told on the page (422) with the other choices kept. A CSV link is built
+    from a valid page: no person types a wrong one, so the CSV only answers 422."""
+    if as_csv:
+        abort(422)
+    page = render_template("reporting/steering.html", form=form, national=national, tables=None)
+    return page, 422
+
+
 def figures_of(
     month: Period, semester: Period, operator_ids: list[int] | None
 ) -> tuple[list[Period], Reported]:
@@ -198,10 +207,7 @@ def _national(as_csv: bool) -> str | Response | tuple[str, int]:
     operators = _operators()
     form, valid = chooser([(str(o.id), lot_name(o)) for o in operators])
     if not valid:
-        if as_csv:
-            abort(422)  # the CSV link is built from a valid page: no person types it
-        page = render_template("reporting/steering.html", form=form, national=True, tables=None)
-        return page, 422
+        return refused(form, as_csv, national=True)
     month, semester = form.month_period, form.semester_period
     months, reported = figures_of(month, semester, None)
     places = [lot_place(o) for o in operators] + [nation()]
