@@ -69,7 +69,7 @@ def _shorten(label: str, limit: int = 72) -> str:
 # series has its own dash pattern and marker shape as well as its colour (never colour alone),
 # and a legend in words; the page puts the same figures in a table right after it.
 LINE_HEIGHT = 300
-PLOT_LEFT = 64  # room for the y-axis values
+PLOT_LEFT = 84  # room for the y-axis values (« 0,15 % » at a phone's 18 units)
 PLOT_TOP = 60  # room for the legend: one line per series (two at most)
 PLOT_BOTTOM = 44  # room for the x-axis labels
 PLOT_RIGHT = 16
@@ -139,7 +139,7 @@ def line_chart(
             f'<g class="{style}"><line class="chart-line" x1="{legend_x}" x2="{legend_x + 28}" '
             f'y1="{legend_y}" y2="{legend_y}"></line>{_marker(n, legend_x + 14, legend_y)}'
             f'<text class="chart-label" x="{legend_x + 36}" y="{legend_y + 5}">'
-            f"{escape(_shorten(one.label, 64))}</text>"
+            f"{escape(_shorten(one.label, 46))}</text>"  # whole at 18 units
         )
         for run in _runs(one.points):
             coords = " ".join(f"{x_of(i)},{y_of(v)}" for i, v in run)

@@ -81,6 +81,11 @@ def flagged_sites(
     return sorted(found)
 
 
+def _counted(value: Value) -> bool:
+    """Whether the cell holds a figure with cases (not « — »)."""
+    return value.figure is not None and value.figure.value is not None
+
+
 def _operator() -> Operator:
     """The manager's operator; another lot asked by hand does not exist for them (404)."""
     operator = current_operator()
@@ -192,6 +197,8 @@ def sites() -> Page:
     month, semester = form.month_period, form.semester_period
     tables, reported = _with_sites(operator, month, semester, [shapes[form.table.data or ""]])
     table = tables[0]
+    # On the page, a site with no case in any column is left out too (the CSV keeps it).
+    table.rows = [r for r in table.rows if not r.site or any(_counted(v) for v in r.values)]
     return render_template(
         "reporting/steering_sites.html",
         form=form,

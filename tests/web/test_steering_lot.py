@@ -6,8 +6,8 @@ site's row. A wrong choice is told and the others are kept; nobody else opens th
 The figures are written here, as the monthly job would have stored them for October 2020 and
 the second semester of 2020 (periods no other test uses): over the semester (8.4 is
 semestrial), lot 16 held 9 of its 10 first appointments within 30 jours ouvrés (90 %), its
-first site 4 of 4 (100 %), its second 5 of 6 (83,3 %: beyond the rule); its other sites have
-no figure."""
+first site 4 of 4 (100 %), its second 5 of 6 (83,3 %: beyond the rule), its third had no
+case; its other sites have no figure."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class People:
     lot10: int
     on_time: str  # the site with every first appointment within 30 jours ouvrés
     late: str  # the site beyond the rule
-    silent: str  # a site with no figure
+    silent: str  # a site with no case
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,7 @@ def people(app: Flask) -> People:
                 figure("8.4", SEMESTER, lot16, None, 9.0, 10.0, WITHIN_30),
                 figure("8.4", SEMESTER, lot16, on_time.id, 4.0, 4.0, WITHIN_30),
                 figure("8.4", SEMESTER, lot16, late.id, 5.0, 6.0, WITHIN_30),
+                figure("8.4", SEMESTER, lot16, silent.id, 0.0, 0.0, WITHIN_30),  # no case
                 figure("8.4", SEMESTER, lot16, None, 120.0, 10.0),  # 12 days on average
                 figure("8.1", SEMESTER, lot16, None, 17.0, 20.0),
             ],
@@ -120,7 +121,7 @@ def test_the_sites_detail_puts_the_lot_and_its_sites_side_by_side(
     page = text_of(response.data)
     assert "Indicateurs du lot par site" in page
     assert f"Site : {people.on_time}" in page and f"Site : {people.late}" in page
-    assert people.silent not in page  # no figure in this table: left out
+    assert people.silent not in page  # no case in this table: left out of the page
     late_row = page.split(f"Site : {people.late}", 1)[1].split("Site :", 1)[0]
     assert "83,3 % ▼ sous le seuil" in late_row
     on_time_row = page.split(f"Site : {people.on_time}", 1)[1].split("Site :", 1)[0]
@@ -153,4 +154,4 @@ def test_the_lot_csv_keeps_every_site_s_row(app: Flask, people: People) -> None:
     client = ws.sign_in(app.test_client(), people.manager16)
     rows = csv_rows(client.get(f"{LOT_CSV}?{CHOSEN}&table={DELAYS}").data)
     within = {r["Site"]: r["Valeur"] for r in rows if r["Catégorie"] == WITHIN_30}
-    assert within == {"": "90", people.on_time: "100", people.late: "83,3"}
+    assert within == {"": "90", people.on_time: "100", people.late: "83,3", people.silent: ""}
