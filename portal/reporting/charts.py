@@ -72,7 +72,7 @@ LINE_HEIGHT = 300
 PLOT_LEFT = 84  # room for the y-axis values (« 0,15 % » at a phone's 18 units)
 PLOT_TOP = 60  # room for the legend: one line per series (two at most)
 PLOT_BOTTOM = 44  # room for the x-axis labels
-PLOT_RIGHT = 16
+PLOT_RIGHT = 44  # half the widest month label (« sept. 26 ») at 18 units
 Y_TICKS = 4
 SERIES_STYLES = 2  # .chart-line-0, .chart-line-1 in the stylesheet; the nth series takes n % 2
 
@@ -124,13 +124,15 @@ def line_chart(
             f'<text class="chart-axis" x="{PLOT_LEFT - 6}" y="{y + 5}" text-anchor="end">'
             f"{escape(shown(value))}</text>"
         )
-    every = 1 if len(x_labels) <= 7 else 2  # 13 months: every other label, never overlapping
+    # 13 months: every other label, counted back from the last (always shown), so that the
+    # labels are evenly spaced and never overlap; PLOT_RIGHT leaves half a label of room.
+    every = 1 if len(x_labels) <= 7 else 2
+    last = len(x_labels) - 1
     for i, label in enumerate(x_labels):
-        if i % every == 0 or i == len(x_labels) - 1:
-            anchor = "end" if i == len(x_labels) - 1 and i else "middle"  # never clipped
+        if (last - i) % every == 0:
             parts.append(
                 f'<text class="chart-axis" x="{x_of(i)}" y="{LINE_HEIGHT - PLOT_BOTTOM + 22}" '
-                f'text-anchor="{anchor}">{escape(label)}</text>'
+                f'text-anchor="middle">{escape(label)}</text>'
             )
     for n, one in enumerate(series):
         style = f"chart-line-{n % SERIES_STYLES}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from portal.reporting.charts import Series, line_chart
 
@@ -24,3 +25,27 @@ def test_a_count_reads_on_whole_ticks() -> None:
 
 def test_a_share_keeps_a_round_top() -> None:
     assert ticks([0.1, 0.42]) == ["0.0", "0.125", "0.25", "0.375", "0.5"]
+
+
+def months_shown(count: int) -> list[tuple[str, float]]:
+    """The x-axis labels drawn for `count` months, with their positions."""
+    svg = line_chart("c", "Titre", [f"m{i}" for i in range(count)], [Series("n", [1.0])], str)
+    return [
+        (label, float(x))
+        for x, label in re.findall(r'class="chart-axis" x="([\d.]+)"[^>]*>(m\d+)<', svg)
+    ]
+
+
+def test_the_month_labels_are_evenly_spaced_and_end_on_the_last() -> None:
+    """Thirteen months (the trend) show every other one; so do twelve, counted back from the
+    last: the last month is always named, and no two labels come closer than two months
+    (before, a twelfth label squeezed against its neighbour on a phone)."""
+    for count, expected in (
+        (13, [f"m{i}" for i in range(0, 13, 2)]),
+        (12, ["m1", "m3", "m5", "m7", "m9", "m11"]),
+    ):
+        shown = months_shown(count)
+        assert [label for label, _x in shown] == expected
+        gaps = {round(b - a) for (_l, a), (_m, b) in pairwise(shown)}
+        assert len(gaps) == 1, f"uneven spacing: {gaps}"
+    assert [label for label, _x in months_shown(5)] == ["m0", "m1", "m2", "m3", "m4"]
