@@ -125,14 +125,17 @@ def line_chart(
             f"{escape(shown(value))}</text>"
         )
     # 13 months: every other label, counted back from the last (always shown), so that the
-    # labels are evenly spaced and never overlap; PLOT_RIGHT leaves half a label of room.
+    # labels are evenly spaced and never overlap; PLOT_RIGHT leaves half a label of room. On
+    # a phone, where the words are drawn larger, every other one of those is hidden
+    # (`.chart-minor` in the stylesheet): a label every four months.
     every = 1 if len(x_labels) <= 7 else 2
     last = len(x_labels) - 1
     for i, label in enumerate(x_labels):
         if (last - i) % every == 0:
+            minor = " chart-minor" if (last - i) // every % 2 else ""
             parts.append(
-                f'<text class="chart-axis" x="{x_of(i)}" y="{LINE_HEIGHT - PLOT_BOTTOM + 22}" '
-                f'text-anchor="middle">{escape(label)}</text>'
+                f'<text class="chart-axis{minor}" x="{x_of(i)}" '
+                f'y="{LINE_HEIGHT - PLOT_BOTTOM + 22}" text-anchor="middle">{escape(label)}</text>'
             )
     for n, one in enumerate(series):
         style = f"chart-line-{n % SERIES_STYLES}"

@@ -32,7 +32,7 @@ def months_shown(count: int) -> list[tuple[str, float]]:
     svg = line_chart("c", "Titre", [f"m{i}" for i in range(count)], [Series("n", [1.0])], str)
     return [
         (label, float(x))
-        for x, label in re.findall(r'class="chart-axis" x="([\d.]+)"[^>]*>(m\d+)<', svg)
+        for x, label in re.findall(r'class="chart-axis[^"]*" x="([\d.]+)"[^>]*>(m\d+)<', svg)
     ]
 
 
@@ -49,3 +49,11 @@ def test_the_month_labels_are_evenly_spaced_and_end_on_the_last() -> None:
         gaps = {round(b - a) for (_l, a), (_m, b) in pairwise(shown)}
         assert len(gaps) == 1, f"uneven spacing: {gaps}"
     assert [label for label, _x in months_shown(5)] == ["m0", "m1", "m2", "m3", "m4"]
+
+
+def test_a_phone_names_every_fourth_month() -> None:
+    """The labels a phone hides (`.chart-minor`) leave one every four months, the last one
+    still named."""
+    svg = line_chart("c", "Titre", [f"m{i}" for i in range(13)], [Series("n", [1.0])], str)
+    major = re.findall(r'class="chart-axis"[^>]*>(m\d+)<', svg)
+    assert major == ["m0", "m4", "m8", "m12"]
