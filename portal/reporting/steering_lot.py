@@ -106,10 +106,20 @@ def _with_sites(
     operator: Operator, month: Period, semester: Period, shapes: Sequence[TableShape]
 ) -> tuple[list[SteeringTable], Reported]:
     """The tables with a row for the lot and one per site that has a figure; and their
-    figures as read."""
-    numbers = sorted({d.number for s in shapes for d in s.definitions})
+    figures as read (only the periods their indicators need: a monthly table never computes a
+    semester not stored yet)."""
+    definitions = [d for s in shapes for d in s.definitions]
+    periods = [
+        p
+        for p in (month, semester)
+        if any(period_for(d, month, semester) == p for d in definitions)
+    ]
     reported = reported_figures(
-        db.session, [month, semester], operator_ids=[operator.id], by_site=True, numbers=numbers
+        db.session,
+        periods,
+        operator_ids=[operator.id],
+        by_site=True,
+        numbers=sorted({d.number for d in definitions}),
     )
     lot = lot_place(operator)
     found = family_tables(

@@ -155,3 +155,15 @@ def test_the_lot_csv_keeps_every_site_s_row(app: Flask, people: People) -> None:
     rows = csv_rows(client.get(f"{LOT_CSV}?{CHOSEN}&table={DELAYS}").data)
     within = {r["Site"]: r["Valeur"] for r in rows if r["Catégorie"] == WITHIN_30}
     assert within == {"": "90", people.on_time: "100", people.late: "83,3", people.silent: ""}
+
+
+def test_a_table_reads_only_the_periods_it_needs(app: Flask, people: People) -> None:
+    """« Parcours » is monthly: a semester never stored is not computed for it, nor said to
+    be; « Qualité » is semestrial and says it is computed now."""
+    client = ws.sign_in(app.test_client(), people.manager16)
+    semester_note = "ce semestre n'a pas encore été arrêté"
+    unstored = f"month={MONTH.key}&semester=2019-S2"
+    journeys = text_of(client.get(f"{SITES}?table=famille-3&{unstored}").data)
+    assert "Parcours — octobre 2020" in journeys and semester_note not in journeys
+    quality = text_of(client.get(f"{SITES}?table={DELAYS}&{unstored}").data)
+    assert semester_note in quality
