@@ -112,7 +112,7 @@ class SealedDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     message_digest: Mapped[str] = mapped_column(String(128), unique=True)
     certificate_sha256: Mapped[str] = mapped_column(String(64))
-    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # "rfc3161" with the TSA's URL, or "server": the evidence says the server's clock was used.
     timestamp: Mapped[str] = mapped_column(String(10))
     tsa_url: Mapped[str | None] = mapped_column(String(300))

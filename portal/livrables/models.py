@@ -112,7 +112,7 @@ class LivrableVersion(Base):
     # SHA-256 of the canonical JSON of `content` (and the unit's identity), printed on the PDF.
     content_sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
-    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     frozen_by_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
     # How this version is signed, chosen by the advisor (switchable while nobody signed).
     method: Mapped[SignatureMethod] = mapped_column(
@@ -153,7 +153,7 @@ class Signature(Base):
     method: Mapped[SignatureMethod] = mapped_column(StrEnumType(SignatureMethod, 15))
     signer_name: Mapped[str] = mapped_column(String(200))
     signed_on: Mapped[date]
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
     # The beneficiary's only: the voluntary closure reason chosen with the signature.
     closure_reason: Mapped[str | None] = mapped_column(String(40))

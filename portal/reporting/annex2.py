@@ -7,7 +7,7 @@ the dossier opened (`dossier.created_at`); its Annex 2 profile was saved
 closure recorded (`unit.data_updated_at`); an interaction was recorded
 (`interaction.created_at`); a complaint of the dossier was recorded, acknowledged, answered or
 closed; the mediator asked access to it (`referral.access_requested_at`); a livrable version
-was frozen, signed or sealed. The moments of the big tables are indexed (migration 0023).
+was frozen, signed or sealed. The moments of the big tables are indexed (migrations 0023 and 0024).
 
 A past day's file is reproducible: interactions, complaints, answers, access requests, units
 and closures recorded after the day are left out of its rows; only an edit of a unit's fields
