@@ -25,7 +25,6 @@ from portal.booking.models import (
     Appointment,
     AppointmentRequest,
     AvailabilityWindow,
-    Beneficiary,
     Slot,
 )
 from portal.booking.services import CONSENT_VERSION
@@ -33,6 +32,7 @@ from portal.booking.slots import materialise_slots
 from portal.demo.availability import VALID_FROM
 from portal.demo.names import FIRST_NAMES, LAST_NAMES
 from portal.network.models import Operator, Site, SiteKind, StaffMember, StaffRole
+from portal.people.models import Beneficiary
 
 LOT = 1
 ADVISORS = 300

@@ -34,9 +34,9 @@ def main(rounds: int) -> None:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     os.environ.setdefault("SECRET_KEY", "bench")
     from portal import create_app
-    from portal.booking.models import Beneficiary
     from portal.cli import alembic_config
     from portal.extensions import db
+    from portal.people.models import Beneficiary
 
     config: dict[str, object] = {
         "WTF_CSRF_ENABLED": False,

@@ -13,10 +13,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from portal.booking.calendar import METROPOLE, first_appointment_deadline
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, Slot
+from portal.booking.models import Appointment, AppointmentRequest, Slot
 from portal.booking.services import CONSENT_VERSION
 from portal.clock import PARIS
 from portal.network.models import Site, StaffMember, advisor_site
+from portal.people.models import Beneficiary
 
 WEEK_APPOINTMENTS = 25
 WAITING_OWN, WAITING_ELSEWHERE = 40, 20

@@ -16,6 +16,7 @@ import portal.mail.personal_data
 import portal.mediation.personal_data
 import portal.network.personal_data
 import portal.orientation.personal_data
+import portal.people.personal_data
 import portal.privacy.personal_data
 import portal.satisfaction.personal_data  # noqa: F401
 from portal.advisor.contact_models import DossierHandover, DossierMessage
@@ -36,7 +37,6 @@ from portal.booking.models import (
     Appointment,
     AppointmentRequest,
     AvailabilityWindow,
-    Beneficiary,
     Slot,
 )
 from portal.directory.models import Provider, ProviderService
@@ -64,6 +64,7 @@ from portal.network.models import (
     advisor_site,
 )
 from portal.orientation.models import OrientationContact
+from portal.people.models import Beneficiary
 from portal.people.profile_models import DossierProfile
 from portal.privacy.models import ErasureRecord
 from portal.reporting.models import IndicatorSnapshot, PopulationRegion

@@ -20,9 +20,10 @@ from portal.advisor.models import (
     UnitKind,
     UnitStatus,
 )
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, RequestStatus, Slot
+from portal.booking.models import Appointment, AppointmentRequest, RequestStatus, Slot
 from portal.network.models import Modality, Operator, Site, StaffMember, StaffRole
 from portal.orientation.models import OrientationContact
+from portal.people.models import Beneficiary
 from portal.people.profile_models import DossierProfile
 from portal.reporting.models import PopulationRegion
 from portal.satisfaction.models import Survey

@@ -19,7 +19,6 @@ from portal.booking.models import (
     AppointmentRequest,
     AppointmentStatus,
     AvailabilityWindow,
-    Beneficiary,
     RequestStatus,
     Slot,
 )
@@ -31,6 +30,7 @@ from portal.network.models import (
     StaffRole,
     advisor_site,
 )
+from portal.people.models import Beneficiary
 
 CODE = "16"  # the demo operator of lot 16
 

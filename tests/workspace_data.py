@@ -17,8 +17,8 @@ from werkzeug.security import generate_password_hash
 from portal import clock as portal_clock
 from portal.advisor.models import ConsentMode, Dossier, PurchaseOrder, Unit, UnitKind
 from portal.advisor.units import Consent, EntryData, engage_unit, open_dossier
-from portal.booking.models import Beneficiary
 from portal.network.models import Operator, Site, StaffMember, StaffRole
+from portal.people.models import Beneficiary
 from portal.people.profile_models import DossierProfile
 
 PASSWORD = "un mot de passe de test assez long"

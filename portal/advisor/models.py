@@ -28,9 +28,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
+from portal.booking.models import Appointment, AppointmentRequest
 from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.network.models import Operator, Site, StaffMember
+from portal.people.models import Beneficiary
 from portal.people.profile_models import DossierProfile
 
 

@@ -31,10 +31,11 @@ from portal.advisor.rules import (
     add_months,
     unit_deadline,
 )
-from portal.booking.models import Appointment, AppointmentStatus, Beneficiary, RequestStatus
+from portal.booking.models import Appointment, AppointmentStatus, RequestStatus
 from portal.clock import PARIS
 from portal.network.models import StaffMember, StaffRole
 from portal.orientation.uo0 import attach_contact_to_dossier
+from portal.people.models import Beneficiary
 
 
 @dataclass(frozen=True, slots=True)

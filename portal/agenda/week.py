@@ -14,8 +14,9 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import Dossier, Unit, UnitKind
-from portal.booking.models import LIVE_SQL, Absence, Appointment, Beneficiary, Slot
+from portal.booking.models import LIVE_SQL, Absence, Appointment, Slot
 from portal.network.models import Modality, Site
+from portal.people.models import Beneficiary
 
 DAYS_SHOWN = 5  # Monday to Friday; Saturday and Sunday only when something happens then
 

@@ -17,11 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import Unit
-from portal.booking.models import Beneficiary
 from portal.i18n import long_date
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
 from portal.mail.services import enqueue_mail
+from portal.people.models import Beneficiary
 from portal.urls import public_url
 
 

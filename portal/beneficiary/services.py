@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session, selectinload
 from portal.advisor.closing import close_on_written_request
 from portal.advisor.models import Dossier, Unit, UnitKind, UnitStatus
 from portal.beneficiary.models import ClosureRequest, SignInLink
-from portal.booking.models import Appointment, AppointmentStatus, Beneficiary
+from portal.booking.models import Appointment, AppointmentStatus
 from portal.esign.copies import copy_available
 from portal.livrables.models import Livrable, LivrableStatus, LivrableVersion
 from portal.mediation.models import Complaint
+from portal.people.models import Beneficiary
 from portal.satisfaction.models import Survey
 
 

@@ -26,13 +26,14 @@ from portal.booking.email_content import (
     subject_of,
     when_short,
 )
-from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus, Beneficiary
+from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus
 from portal.booking.tokens import manage_token, session_token
 from portal.i18n import format_phone, long_date
 from portal.mail.links import link_secrets
 from portal.mail.models import OutboxMessage
 from portal.mail.rendering import defer_mail
 from portal.mail.services import enqueue_mail
+from portal.people.models import Beneficiary
 
 
 def manage_url(base_url: str, secret_key: str, request_id: int) -> str:

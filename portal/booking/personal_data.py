@@ -4,25 +4,9 @@ columns hold personal data, what erasure does to each, and how long it is kept. 
 
 from __future__ import annotations
 
-from portal.booking.models import Absence, Appointment, AppointmentRequest, Beneficiary
+from portal.booking.models import Absence, Appointment, AppointmentRequest
 from portal.privacy.registry import BOOKING, STAFF, DataKind, Erasure, Subject, declare
 
-declare(
-    Beneficiary,
-    subject=Subject.BENEFICIARY,
-    email_column="email",
-    # The person's numbers: their SMS are found by them (`mail`'s outbox).
-    phone_column="phone",
-    personal={
-        "last_name": BOOKING(DataKind.IDENTITY, Erasure.PSEUDONYMISE),
-        "first_name": BOOKING(DataKind.IDENTITY, Erasure.PSEUDONYMISE),
-        "email": BOOKING(DataKind.CONTACT, Erasure.PSEUDONYMISE),
-        "phone": BOOKING(DataKind.CONTACT, Erasure.BLANK),
-        # Kept to its year: Annex 2's age groups and statistics still hold.
-        "birth_date": BOOKING(DataKind.BIRTH_DATE, Erasure.GENERALISE),
-    },
-    other=("id", "consent_at", "consent_version", "locale", "created_at"),
-)
 declare(
     AppointmentRequest,
     subject=Subject.BENEFICIARY,

@@ -25,12 +25,12 @@ from portal.booking.models import (
     Appointment,
     AppointmentRequest,
     AppointmentStatus,
-    Beneficiary,
     RequestStatus,
     Slot,
 )
 from portal.booking.slots import operator_timezone
 from portal.network.models import Modality
+from portal.people.models import Beneficiary
 from portal.reference import Motif
 
 # The wording of the consent the person gives on the booking form; raise it when it changes.

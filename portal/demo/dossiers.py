@@ -28,10 +28,10 @@ from portal.advisor.units import (
     engage_unit,
     open_dossier,
 )
-from portal.booking.models import Beneficiary
 from portal.demo.names import FIRST_NAMES, LAST_NAMES
 from portal.demo.profiles import add_demo_profile
 from portal.network.models import Operator, StaffMember
+from portal.people.models import Beneficiary
 
 DEMO_LOTS = ("16", "01")
 ADVISORS_PER_LOT = 2

@@ -17,10 +17,11 @@ from portal.booking.calendar import (
     territory_for_insee,
 )
 from portal.booking.identity import new_idempotency_key
-from portal.booking.models import AppointmentRequest, Beneficiary, RequestStatus
+from portal.booking.models import AppointmentRequest, RequestStatus
 from portal.demo.dossiers import DEMO_LOTS
 from portal.demo.names import FIRST_NAMES, LAST_NAMES
 from portal.network.models import Operator, Site
+from portal.people.models import Beneficiary
 from portal.reference import Motif
 
 # Working days since the request; the motive each gave.

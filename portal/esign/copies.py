@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.booking.models import Beneficiary
 from portal.esign.evidence import Origin, record_event
 from portal.esign.models import EventKind, PaperCopyRequest
 from portal.livrables.models import LivrableStatus, LivrableVersion
 from portal.network.models import StaffMember
+from portal.people.models import Beneficiary
 
 
 class CopyErrorCode(StrEnum):

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from portal.booking.models import Beneficiary
 from portal.esign.models import ActorKind, EventKind, SignatureChain, SignatureEvent
 from portal.livrables.models import LivrableVersion
 from portal.network.models import StaffMember
+from portal.people.models import Beneficiary
 
 GENESIS = "0" * 64  # the `prev_hash` of a chain's first event
 FORMAT = 1  # the canonical serialisation's version, hashed with every event

@@ -26,9 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from portal.booking.models import Beneficiary
 from portal.db import Base, StrEnumType, UTCDateTime, utcnow
 from portal.livrables.models import LivrableVersion
+from portal.people.models import Beneficiary
 
 
 class EventKind(StrEnum):

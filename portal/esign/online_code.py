@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from portal.booking.models import Beneficiary
 from portal.esign import codes
 from portal.esign.evidence import Origin, events_of, record_event
 from portal.esign.models import (
@@ -28,6 +27,7 @@ from portal.livrables.models import (
     SignatureMethod,
     SignatureParty,
 )
+from portal.people.models import Beneficiary
 
 
 def send_code(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from portal.booking.models import Beneficiary
+from portal.people.models import Beneficiary
 
 MENTION = "Lu et approuvé"
 

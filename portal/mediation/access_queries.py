@@ -16,11 +16,12 @@ from portal.advisor.models import Dossier
 from portal.advisor.queries import dossier_for_page
 from portal.audit.models import FileRead
 from portal.audit.reads import reads_of_person, reads_of_referrals
-from portal.booking.models import Appointment, Beneficiary
+from portal.booking.models import Appointment
 from portal.livrables.models import Livrable, LivrableVersion
 from portal.mediation.models import Admissible, Complaint, Referral
 from portal.mediation.person import complaints_of
 from portal.network.models import StaffMember
+from portal.people.models import Beneficiary
 
 
 def referral_dossier_id(referral: Referral) -> int | None:

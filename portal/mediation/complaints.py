@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from portal.advisor.models import Dossier
 from portal.advisor.reference import active_codes
-from portal.booking.models import Beneficiary
 from portal.clock import PARIS
 from portal.mediation.errors import ComplaintError, ComplaintErrorCode
 from portal.mediation.models import (
@@ -30,6 +29,7 @@ from portal.mediation.models import (
     Satisfaction,
 )
 from portal.network.models import StaffMember
+from portal.people.models import Beneficiary
 
 Code = ComplaintErrorCode
 

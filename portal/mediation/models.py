@@ -28,10 +28,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.advisor.models import Dossier
-from portal.booking.models import Beneficiary
 from portal.clock import PARIS
 from portal.db import Base, StrEnumType, UTCDateTime
 from portal.network.models import Operator, StaffMember
+from portal.people.models import Beneficiary
 
 # The `reference_item` list of complaint motives (loaded by migration 0012).
 MOTIVE_LIST = "complaint_motive"

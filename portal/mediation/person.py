@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from portal.booking.models import Beneficiary
 from portal.locator.places import Place
 from portal.mediation.models import Complaint
 from portal.network.models import Operator
+from portal.people.models import Beneficiary
 
 
 def _normalise(email: str) -> str:

@@ -24,8 +24,9 @@ from sqlalchemy import JSON, Column, LargeBinary, String, Text, delete, exists, 
 from sqlalchemy.orm import Session
 
 from portal.advisor.models import Dossier, Unit, UnitStatus
-from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus, Beneficiary
+from portal.booking.models import Appointment, AppointmentRequest, AppointmentStatus
 from portal.mediation.models import Complaint
+from portal.people.models import Beneficiary
 from portal.privacy.models import ErasureReason, ErasureRecord
 from portal.privacy.registry import DataKind, Declaration, Erasure
 from portal.privacy.rows import (

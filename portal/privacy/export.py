@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.booking.models import Beneficiary
+from portal.people.models import Beneficiary
 from portal.privacy.registry import Declaration
 from portal.privacy.rows import Keys, owned, person_declarations, person_keys, table_of
 

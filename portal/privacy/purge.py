@@ -30,8 +30,9 @@ from portal.auth.links import prune_staff_links
 from portal.auth.services import prune_login_attempts
 from portal.auth.sessions import prune_user_sessions
 from portal.beneficiary.services import prune_sign_in_links
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
+from portal.booking.models import Appointment, AppointmentRequest
 from portal.mail.services import purge_sent_bodies
+from portal.people.models import Beneficiary
 from portal.privacy.erasure import PSEUDONYM_DOMAIN, pseudonymise
 from portal.privacy.models import ErasureReason
 from portal.satisfaction.models import Survey

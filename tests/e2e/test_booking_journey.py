@@ -124,8 +124,9 @@ def test_book_read_the_mail_move_then_the_manager_sees_the_delay(
     expect(table).to_be_visible()
     assert_accessible(page)
 
-    from portal.booking.models import AppointmentRequest, Beneficiary
+    from portal.booking.models import AppointmentRequest
     from portal.extensions import db
+    from portal.people.models import Beneficiary
 
     with app.app_context():
         request = db.session.scalar(

@@ -16,10 +16,11 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from portal.booking.models import Appointment, AppointmentStatus, Beneficiary, RequestStatus
+from portal.booking.models import Appointment, AppointmentStatus, RequestStatus
 from portal.clock import PARIS
 from portal.extensions import db
 from portal.network.models import Operator, StaffRole
+from portal.people.models import Beneficiary
 from tests import staff_booking_data as booking
 from tests import workspace_data as ws
 from tests.conftest import FrozenClock

@@ -32,7 +32,6 @@ from portal.booking.models import (
     Appointment,
     AppointmentRequest,
     AppointmentStatus,
-    Beneficiary,
     RequestStatus,
     Slot,
 )
@@ -40,6 +39,7 @@ from portal.booking.tokens import request_id_from_token
 from portal.mail.models import OutboxAttachment, OutboxMessage
 from portal.mail.secrets import reveal, reveal_in_file, unseal
 from portal.network.models import Modality, Operator, Site, StaffMember, StaffRole
+from portal.people.models import Beneficiary
 
 ROOT = Path(__file__).resolve().parents[2]
 # Far from any date another test books: the reminder runs see only these appointments.

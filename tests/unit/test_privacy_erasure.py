@@ -23,7 +23,6 @@ from portal.booking import indicators as delays
 from portal.booking.models import (
     AppointmentRequest,
     AppointmentStatus,
-    Beneficiary,
     RequestStatus,
 )
 from portal.livrables.models import (
@@ -38,6 +37,7 @@ from portal.livrables.models import (
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.manage.indicator_views import load_requests
 from portal.network.models import Operator, StaffMember
+from portal.people.models import Beneficiary
 from portal.privacy.erasure import (
     PLACEHOLDER_NAME,
     PSEUDONYM_DOMAIN,

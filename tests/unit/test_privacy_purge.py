@@ -13,10 +13,11 @@ from portal.advisor.closing import close_unit
 from portal.advisor.models import ClosureKind, UnitKind
 from portal.auth.models import LoginAttempt
 from portal.beneficiary.models import SignInLink
-from portal.booking.models import AppointmentStatus, Beneficiary, RequestStatus
+from portal.booking.models import AppointmentStatus, RequestStatus
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.services import enqueue_mail
+from portal.people.models import Beneficiary
 from portal.privacy.erasure import PSEUDONYM_DOMAIN
 from portal.privacy.models import ErasureReason, ErasureRecord
 from portal.privacy.purge import (

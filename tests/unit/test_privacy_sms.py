@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.booking.models import Beneficiary, RequestStatus
+from portal.booking.models import RequestStatus
 from portal.mail.models import OutboxChannel, OutboxMessage, OutboxStatus
 from portal.mail.services import enqueue_mail
 from portal.mail.sms import enqueue_sms
 from portal.network.models import Operator
+from portal.people.models import Beneficiary
 from portal.privacy.erasure import erase_person
 from portal.privacy.export import export_person
 from tests import staff_booking_data as booking

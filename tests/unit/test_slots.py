@@ -95,7 +95,7 @@ def test_a_new_absence_withdraws_slots_and_flags_booked_ones(
     operator, advisor = mayotte
     materialise_slots(session, today=TODAY, horizon_days=28, operator_id=operator.id, now=NOW)
     booked_slot = _slots(session, advisor)[3]  # 5 April, 9:00
-    from portal.booking.models import Beneficiary
+    from portal.people.models import Beneficiary
 
     person = Beneficiary(
         last_name="Ali",

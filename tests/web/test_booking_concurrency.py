@@ -15,7 +15,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select
 
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, Slot
+from portal.booking.models import Appointment, AppointmentRequest, Slot
+from portal.people.models import Beneficiary
 from tests.conftest import demo_app
 
 CONTENDERS = 50

@@ -15,10 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
 
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, Slot
+from portal.booking.models import Appointment, AppointmentRequest, Slot
 from portal.booking.tokens import request_id_from_token
 from portal.extensions import db
 from portal.mail.models import OutboxAttachment, OutboxMessage
+from portal.people.models import Beneficiary
 from tests.conftest import FrozenClock
 
 RENNES = "35238"

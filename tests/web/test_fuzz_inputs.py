@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, update
 
 from portal.beneficiary.models import SignInLink
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary
+from portal.booking.models import Appointment, AppointmentRequest
 from portal.extensions import db
 from portal.mail.models import OutboxAttachment, OutboxMessage
 from portal.mediation.models import Complaint, ComplaintAttachment, ComplaintMessage
 from portal.orientation.models import OrientationContact
+from portal.people.models import Beneficiary
 from tests.web.test_survey_page import survey_path
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))

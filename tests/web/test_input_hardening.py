@@ -18,10 +18,10 @@ from sqlalchemy import delete, func, select
 from wtforms import Form, PasswordField, StringField, TextAreaField
 
 import portal
-from portal.booking.models import Beneficiary
 from portal.extensions import db
 from portal.forms import MULTI_LINE, SINGLE_LINE, PortalForm, clean_text
 from portal.mail.models import OutboxAttachment, OutboxMessage
+from portal.people.models import Beneficiary
 from portal.routing import MAX_ID, bounded_int
 from tests import workspace_data as ws
 

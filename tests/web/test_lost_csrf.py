@@ -14,10 +14,11 @@ from flask import Flask
 from sqlalchemy import func, select, update
 from werkzeug.routing.converters import NumberConverter
 
-from portal.booking.models import AppointmentRequest, Beneficiary
+from portal.booking.models import AppointmentRequest
 from portal.csrf import refill_on_lost_token
 from portal.network.models import Operator
 from portal.orientation.models import OrientationContact
+from portal.people.models import Beneficiary
 from tests.other_apps import other_app
 
 RENNES = "35238"

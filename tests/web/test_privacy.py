@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from portal.advisor.models import UnitKind
 from portal.beneficiary.services import create_sign_in_link
-from portal.booking.models import AppointmentStatus, Beneficiary, RequestStatus
+from portal.booking.models import AppointmentStatus, RequestStatus
 from portal.db import utcnow
 from portal.extensions import db
 from portal.network.models import StaffRole
+from portal.people.models import Beneficiary
 from portal.privacy.erasure import PLACEHOLDER_NAME, PSEUDONYM_DOMAIN
 from portal.privacy.models import ErasureRecord
 from tests import staff_booking_data as booking

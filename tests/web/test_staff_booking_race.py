@@ -15,10 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from portal.booking.models import Appointment, AppointmentRequest, Beneficiary, RequestStatus, Slot
+from portal.booking.models import Appointment, AppointmentRequest, RequestStatus, Slot
 from portal.clock import today_in_france
 from portal.extensions import db
 from portal.network.models import Operator, StaffRole
+from portal.people.models import Beneficiary
 from tests import staff_booking_data as data
 from tests import workspace_data as ws
 from tests.conftest import FrozenClock

@@ -21,7 +21,7 @@ from sqlalchemy import Integer, case, cast, func, literal_column, select, union_
 from sqlalchemy.orm import Session, aliased
 
 from portal.advisor.models import ClosureKind, Dossier, Unit, UnitKind, UnitStatus
-from portal.booking.models import Beneficiary
+from portal.people.models import Beneficiary
 from portal.reporting.indicators.figures import Figure, figure
 from portal.reporting.indicators.periods import Period, bucket, layers, span
 from portal.reporting.indicators.sources import UO2, VOLUNTARY, Monthly, Sources, range_
