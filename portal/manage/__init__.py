@@ -27,6 +27,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def staff_navigation() -> dict[str, object]:
-        from portal.manage.nav import STAFF_NAV
+        from portal.manage.nav import STAFF_NAV, STAFF_NAV_SECTIONS
 
-        return {"staff_nav": STAFF_NAV}
+        return {"staff_nav": STAFF_NAV, "staff_nav_sections": STAFF_NAV_SECTIONS}

@@ -41,3 +41,9 @@ STAFF_NAV = (
     ("reporting.mediation", _l("Rapport annuel du médiateur"), NATIONAL),
     ("reporting.national_complaints", _l("Réclamations, tous les lots (8.7)"), NATIONAL),
 )
+
+# A screen reached from a menu entry rather than the menu itself, marked with its entry
+# (aria-current="true": the current section, not the current page).
+STAFF_NAV_SECTIONS = {
+    "steering_lot.sites": "steering_lot.lot",
+}

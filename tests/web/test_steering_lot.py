@@ -120,6 +120,8 @@ def test_the_sites_detail_puts_the_lot_and_its_sites_side_by_side(
     assert response.status_code == 200
     page = text_of(response.data)
     assert "Indicateurs du lot par site" in page
+    # The menu marks its section: the lot's indicators, which the page details.
+    assert 'href="/pro/pilotage/lot" aria-current="true"' in response.data.decode()
     assert f"Site : {people.on_time}" in page and f"Site : {people.late}" in page
     assert people.silent not in page  # no case in this table: left out of the page
     late_row = page.split(f"Site : {people.late}", 1)[1].split("Site :", 1)[0]
