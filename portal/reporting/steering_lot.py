@@ -32,11 +32,11 @@ from portal.reporting.steering_tables import (
     TableShape,
     Value,
     below_rule,
-    computed_definitions,
     family_tables,
     flagged,
     missing_definitions,
     period_for,
+    ruled_numbers,
     table_shapes,
 )
 from portal.reporting.steering_trends import trends
@@ -54,11 +54,6 @@ from portal.reporting.steering_views import (
 bp = Blueprint("steering_lot", __name__)
 
 Page = str | Response | tuple[str, int]
-
-
-def ruled_numbers() -> list[str]:
-    """The indicators with a rule of the contract: 8.4 (30 jours ouvrés) and any threshold."""
-    return sorted({"8.4"} | {d.number for d in computed_definitions() if d.threshold is not None})
 
 
 def flagged_sites(

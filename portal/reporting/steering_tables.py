@@ -28,6 +28,10 @@ from portal.reporting.indicators.catalogue import unit_of
 from portal.reporting.indicators.stored import FigureKey
 from portal.reporting.steering_cells import Value, formatted
 
+# The indicator of the first appointment's delay, whose rule is the contract's (CCTP 3.3: every
+# first appointment within 30 jours ouvrés), not a threshold of CCTP 4.3.
+DELAY = "8.4"
+
 # The reference list whose labels name the categories of an indicator counted by category.
 CATEGORY_LISTS = {"2.3": "categorie_sociale", "2.4": "statut", "8.2": "type_service"}
 
@@ -48,7 +52,7 @@ class Column:
 
     @property
     def label(self) -> str:
-        if self.definition.number == "8.4" and self.category == WITHIN_30:
+        if self.definition.number == DELAY and self.category == WITHIN_30:
             return str(_("8.4 Premiers rendez-vous dans les 30 jours ouvrés"))
         name = self.category_label or self.category
         suffix = f" — {name}" if name else ""
@@ -122,7 +126,7 @@ def flagged(tables: Sequence[SteeringTable]) -> list[tuple[str, str, str]]:
 def below_rule(column: Column, value: float | None) -> bool:
     if value is None:
         return False
-    if column.definition.number == "8.4":
+    if column.definition.number == DELAY:
         if column.category == WITHIN_30:
             return value < 1  # CCTP 3.3: every first appointment within 30 jours ouvrés
         if column.category is None:
@@ -131,6 +135,11 @@ def below_rule(column: Column, value: float | None) -> bool:
     if threshold is None:
         return False
     return value > threshold if column.unit == "days" else value < threshold
+
+
+def ruled_numbers() -> list[str]:
+    """The indicators `below_rule` can flag: 8.4 (CCTP 3.3) and any with a threshold."""
+    return sorted({DELAY} | {d.number for d in computed_definitions() if d.threshold is not None})
 
 
 def computed_definitions() -> list[Definition]:
@@ -280,5 +289,6 @@ __all__ = [
     "index_of",
     "missing_definitions",
     "period_for",
+    "ruled_numbers",
     "table_shapes",
 ]
