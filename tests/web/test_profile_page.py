@@ -174,6 +174,8 @@ def test_an_ambiguous_commune_lists_its_candidates_then_one_is_picked(
     assert response.status_code == 422
     page = text_of(response.data)
     assert "Plusieurs communes correspondent à « Toulouse » : choisissez-en une." in page
+    # Asked of the advisor about the person, not « la vôtre » as on the public pages.
+    assert "Choisissez celle de la personne" in page and "Choisissez la vôtre" not in page
     assert "Toulouse (31000)" in page and "Toulouse (31500)" in page
     picked = GOOD | {"home": "Toulouse", "home_choice": "Toulouse (31400)"}
     assert client.post(url(case), data=picked).status_code == 303
